@@ -1,0 +1,52 @@
+# Settings shared by all three parts of the build.
+
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+set(CMAKE_C_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+
+# Where finished artifacts land: the top build directory, for every part.
+if(NOT PITH_OUT_DIR)
+  set(PITH_OUT_DIR ${CMAKE_BINARY_DIR})
+endif()
+
+set(PITH_WARNINGS
+  -Wall -Wextra -Werror
+  -Wstrict-prototypes -Wmissing-prototypes
+  -Wshadow -Wvla -Wpointer-arith -Wimplicit-fallthrough)
+
+# Debug builds keep invariant checks (KASSERT) on; release builds drop them.
+# Freestanding code is optimised even in debug builds: -O0 kernel code is
+# slow under emulation and uses far more stack.
+if(PITH_PART STREQUAL "host")
+  set(CMAKE_C_FLAGS_DEBUG "-O0 -g -DPITH_DEBUG=1")
+else()
+  set(CMAKE_C_FLAGS_DEBUG "-Og -g -DPITH_DEBUG=1")
+endif()
+set(CMAKE_C_FLAGS_RELEASE "-O2 -g -DNDEBUG")
+set(CMAKE_ASM_FLAGS_DEBUG "-g")
+set(CMAKE_ASM_FLAGS_RELEASE "-g")
+
+# Pure, host-testable code shared by loader, kernel and host tools.
+set(PITH_LIB_SOURCES
+  ${CMAKE_SOURCE_DIR}/lib/boot_info.c
+  ${CMAKE_SOURCE_DIR}/lib/cmdline.c
+  ${CMAKE_SOURCE_DIR}/lib/cpio.c
+  ${CMAKE_SOURCE_DIR}/lib/elf.c
+  ${CMAKE_SOURCE_DIR}/lib/format.c
+  ${CMAKE_SOURCE_DIR}/lib/memmap.c)
+# Freestanding builds have no C library: they add these.
+set(PITH_LIBC_SOURCES ${CMAKE_SOURCE_DIR}/lib/string.c)
+
+# pith_add_lib(<name> [FREESTANDING] [OPTIONS flags...])
+# A static library of lib/ compiled with the given flags.
+function(pith_add_lib name)
+  cmake_parse_arguments(arg "FREESTANDING" "" "OPTIONS" ${ARGN})
+  set(sources ${PITH_LIB_SOURCES})
+  if(arg_FREESTANDING)
+    list(APPEND sources ${PITH_LIBC_SOURCES})
+  endif()
+  add_library(${name} STATIC ${sources})
+  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/include)
+  target_compile_options(${name} PRIVATE ${PITH_WARNINGS} ${arg_OPTIONS})
+endfunction()

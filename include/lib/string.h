@@ -1,0 +1,25 @@
+/*
+ * The C string functions the freestanding parts (loader, kernel, user
+ * programs) need. Hosted builds use the C library's; freestanding builds
+ * link lib/string.c. The compiler may also call memcpy/memset/memmove/memcmp
+ * on its own (struct copies, zero-initialisation), so these must exist.
+ */
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
+
+#include <stddef.h>
+
+#if __STDC_HOSTED__
+#include <string.h>
+#else
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+#endif
+
+#endif

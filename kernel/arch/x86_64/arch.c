@@ -1,0 +1,30 @@
+/*
+ * x86-64 bring-up, in the order the generic kernel calls it
+ * (include/kernel/arch.h).
+ */
+#include "kernel/arch.h"
+#include "kernel/log.h"
+#include "kernel/panic.h"
+#include "arch/x86.h"
+
+#define TIMER_HZ 100
+
+void arch_early_init(void)
+{
+	serial_init();
+	gdt_init();
+	idt_init();
+	cpu_init();
+	if (!idt_stubs_ok())
+		panic("trap: entry stubs are not 16 bytes each");
+}
+
+void arch_late_init(const struct boot_info *bi)
+{
+	(void)bi;
+	cpu_log_features();
+	pic_disable();
+	apic_init();
+	timer_init(TIMER_HZ);
+	syscall_init();
+}

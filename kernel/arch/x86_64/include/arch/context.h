@@ -1,0 +1,57 @@
+/*
+ * x86-64 user register context, as saved on every kernel entry.
+ *
+ * The layout is the entry code's stack frame: the CPU pushes ss..rip on an
+ * interrupt (or the syscall entry pushes them by hand), the stub pushes the
+ * error code and vector, then the general registers. TSS.rsp0 points just
+ * past `ss` of the running thread's context, so the frame lands directly in
+ * the thread, as in seL4: nothing is copied on entry or exit.
+ */
+#ifndef ARCH_CONTEXT_H
+#define ARCH_CONTEXT_H
+
+#define ARCH_VECTOR_SYSCALL 0x100 /* not a hardware vector */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct arch_context {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector; /* trap vector, or ARCH_VECTOR_SYSCALL */
+	uint64_t error;	 /* CPU error code, or 0 */
+	uint64_t rip, cs, rflags, rsp, ss;
+} __attribute__((aligned(16)));
+
+/* The frame's end must be 16-byte aligned: the CPU aligns RSP before it
+ * pushes an interrupt frame. */
+_Static_assert(sizeof(struct arch_context) == 176, "entry frame layout");
+_Static_assert(sizeof(struct arch_context) % 16 == 0, "entry frame alignment");
+
+/* The syscall register convention (sdk/include/pith/syscall_abi.h). */
+static inline uint64_t arch_syscall_number(const struct arch_context *c)
+{
+	return c->rax;
+}
+
+static inline uint64_t arch_syscall_arg(const struct arch_context *c,
+					unsigned i)
+{
+	switch (i) {
+	case 0:
+		return c->rdi;
+	case 1:
+		return c->rsi;
+	case 2:
+		return c->rdx;
+	case 3:
+		return c->r10;
+	case 4:
+		return c->r8;
+	default:
+		return c->r9;
+	}
+}
+
+#endif /* __ASSEMBLER__ */
+#endif

@@ -1,0 +1,66 @@
+"""The QEMU command line for Pith, shared by tools/run, tools/debug and the
+in-QEMU test harness (tests/qemu/run.py).
+
+The machine: q35, TCG (KVM is not assumed), OVMF with a fresh variable
+store, the image as a SATA disk (or a USB stick on an xHCI controller),
+a standard VGA for the GOP framebuffer, virtio-rng for EFI_RNG_PROTOCOL,
+the isa-debug-exit device at port 0xf4, no network, no reboot.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "ovmf"))
+import ovmf  # noqa: E402  pylint: disable=wrong-import-position
+
+QEMU = os.environ.get("PITH_QEMU", "qemu-system-x86_64")
+
+# The kernel writes these to isa-debug-exit; QEMU exits with (v << 1) | 1.
+EXIT_STATUS = {
+    33: "pass: the root task exited with status 0",
+    35: "fail: the root task exited with a non-zero status",
+    37: "kernel panic",
+    39: "the root task faulted and was stopped",
+}
+
+
+def command(image, vars_path, code_path, *, usb=False, cpu="max",
+            memory="256M", rng=True, serial="stdio", gdb_port=None,
+            log=None, display=False):
+    """The argument list that boots `image`."""
+    args = [QEMU, "-machine", "q35", "-accel", "tcg", "-cpu", cpu,
+            "-m", memory, "-smp", "1", "-nodefaults", "-no-reboot",
+            "-boot", "menu=off", "-nic", "none",
+            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,"
+                      f"file={code_path}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={vars_path}",
+            "-device", "VGA",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-serial", serial]
+    if not display:
+        args += ["-display", "none"]
+    if usb:
+        args += ["-device", "qemu-xhci,id=xhci",
+                 "-drive", f"file={image},format=raw,if=none,id=stick",
+                 "-device", "usb-storage,bus=xhci.0,drive=stick,"
+                            "removable=on"]
+    else:
+        args += ["-drive", f"file={image},format=raw,if=none,id=disk0",
+                 "-device", "ide-hd,drive=disk0,bus=ide.0"]
+    if rng:
+        args += ["-device", "virtio-rng-pci"]
+    if gdb_port is not None:
+        args += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
+    if log:
+        args += ["-d", "cpu_reset,guest_errors", "-D", log]
+    return args
+
+
+def describe_exit(code):
+    """A line about how QEMU ended."""
+    if code in EXIT_STATUS:
+        return f"QEMU exited with {code}: {EXIT_STATUS[code]}"
+    if code == 0:
+        return "QEMU exited with 0: the machine reset or shut down " \
+               "(a triple fault, with -no-reboot)"
+    return f"QEMU exited with {code}"
