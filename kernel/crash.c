@@ -2,7 +2,9 @@
  * Deliberate kernel crashes, for testing the panic paths (in the spirit of
  * Linux's lkdtm): "crash=page_fault" writes through an unmapped kernel
  * pointer; "crash=stack_overflow" recurses into the boot stack's guard page,
- * which must end in a double fault on its own IST stack. Only test images
+ * which must end in a double fault on its own IST stack;
+ * "crash=triple_fault" loads an empty IDT and raises an exception, which
+ * resets the machine (the test harness must notice). Only test images
  * set crash=; without it this code does nothing.
  */
 #include "kernel/crash.h"
@@ -27,6 +29,16 @@ static unsigned recurse(unsigned n)
 	return recurse(n + 1) + frame[0];
 }
 
+static void triple_fault(void)
+{
+	static const struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed empty = {0, 0};
+
+	__asm__ volatile("lidt %0\n\tint3" : : "m"(empty));
+}
+
 void crash_if_asked(const char *cmdline)
 {
 	char what[32];
@@ -38,8 +50,10 @@ void crash_if_asked(const char *cmdline)
 		*(volatile uint64_t *)(uintptr_t)crash_address = 1;
 	else if (strcmp(what, "stack_overflow") == 0)
 		recurse(0);
+	else if (strcmp(what, "triple_fault") == 0)
+		triple_fault();
 	else
 		pr_warn("crash: unknown crash '%s' (page_fault, "
-			"stack_overflow); continuing",
+			"stack_overflow, triple_fault); continuing",
 			what);
 }

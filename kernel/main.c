@@ -52,10 +52,9 @@ static void log_boot_info(const struct boot_info *bi, const char *cmdline)
 			(unsigned long long)bi->acpi_rsdp, bi->acpi_revision);
 	else
 		pr_info("boot: no ACPI tables");
-	pr_info("boot: entropy %s",
-		(bi->flags & BOOT_INFO_HAS_ENTROPY)
-			? "32 bytes from EFI_RNG_PROTOCOL"
-			: "absent (no EFI_RNG_PROTOCOL)");
+	pr_info("boot: entropy %s", (bi->flags & BOOT_INFO_HAS_ENTROPY)
+					    ? "32 bytes from EFI_RNG_PROTOCOL"
+					    : "absent (no EFI_RNG_PROTOCOL)");
 }
 
 void kmain(uint64_t boot_info_phys)

@@ -63,8 +63,8 @@ uint64_t mem_alloc_page(void)
 	uint64_t pa;
 
 	KASSERT(!boot_allocator_closed);
-	while (nregions > 0 && regions[nregions - 1].end ==
-				       regions[nregions - 1].base)
+	while (nregions > 0 &&
+	       regions[nregions - 1].end == regions[nregions - 1].base)
 		nregions--;
 	if (nregions == 0)
 		panic("mem: out of memory during boot");

@@ -32,6 +32,7 @@ void panic(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vpanic(NULL, fmt, ap);
+	va_end(ap); /* not reached; pairs va_start() for the checkers */
 }
 
 void panic_trap(const struct arch_context *ctx, const char *fmt, ...)
@@ -40,4 +41,5 @@ void panic_trap(const struct arch_context *ctx, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vpanic(ctx, fmt, ap);
+	va_end(ap); /* not reached */
 }

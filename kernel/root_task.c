@@ -55,8 +55,8 @@ static void load_segment(uint64_t vspace, const uint8_t *file,
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa = mem_alloc_page();
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;
-		uint64_t hi = va + PAGE_SIZE < data_end ? va + PAGE_SIZE
-							: data_end;
+		uint64_t hi =
+			va + PAGE_SIZE < data_end ? va + PAGE_SIZE : data_end;
 
 		if (lo < hi)
 			memcpy((uint8_t *)phys_to_virt(pa) + (lo - va),
@@ -86,7 +86,8 @@ void root_task_create(const struct boot_info *bi, const char *cmdline)
 		.type = ET_EXEC,
 		.vaddr_min = USER_IMAGE_MIN,
 		/* below the stack and its guard page */
-		.vaddr_max = USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE,
+		.vaddr_max =
+			USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE,
 		.allow_wx = false,
 	};
 	const void *initrd = phys_to_virt(bi->initrd.base);
@@ -101,8 +102,9 @@ void root_task_create(const struct boot_info *bi, const char *cmdline)
 		fail("?", "init= needs a name of at most 63 characters", -1);
 	cerr = cpio_find(initrd, bi->initrd.size, name, &file);
 	if (cerr != CPIO_OK)
-		fail(name, cerr == CPIO_E_NOT_FOUND ? "not found in the initrd"
-						     : cpio_strerror(cerr),
+		fail(name,
+		     cerr == CPIO_E_NOT_FOUND ? "not found in the initrd"
+					      : cpio_strerror(cerr),
 		     -1);
 	eerr = elf_parse(file.data, file.size, &lim, &root_image);
 	if (eerr != ELF_OK)
@@ -117,6 +119,7 @@ void root_task_create(const struct boot_info *bi, const char *cmdline)
 	pr_info("root task: '%s' loaded: %u segments, %llu KiB, entry 0x%llx",
 		name, root_image.nsegs,
 		(unsigned long long)(root_image.vaddr_hi -
-				     root_image.vaddr_lo) / 1024,
+				     root_image.vaddr_lo) /
+			1024,
 		(unsigned long long)root_image.entry);
 }

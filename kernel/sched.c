@@ -11,7 +11,7 @@
 #include "kernel/panic.h"
 #include "kernel/shutdown.h"
 
-#define SCHED_MAX_THREADS 8
+#define SCHED_MAX_THREADS      8
 #define IDLE_TICKS_BEFORE_EXIT 3
 
 struct thread *sched_current;
@@ -74,7 +74,7 @@ void sched_schedule(void)
 	struct thread *next = pick_next();
 
 	sched_current = next;
-	if (!next)
-		idle();
-	arch_enter_user(&next->ctx, next->vspace);
+	if (next)
+		arch_enter_user(&next->ctx, next->vspace);
+	idle();
 }

@@ -20,6 +20,8 @@ void thread_init(struct thread *t, const char *name, uint64_t vspace,
 
 void thread_fault(struct thread *t, const struct fault_info *f)
 {
+	pr_info("thread '%s': %llu interrupts taken in user mode", t->name,
+		(unsigned long long)t->interrupts);
 	if (f->kind == FAULT_PAGE)
 		pr_err("fault: thread '%s' stopped: %s at address 0x%llx "
 		       "(ip 0x%llx, vector %u, error 0x%llx)",
@@ -37,7 +39,9 @@ void thread_fault(struct thread *t, const struct fault_info *f)
 
 void thread_exit(struct thread *t, int status)
 {
-	pr_info("thread '%s' exited with status %d", t->name, status);
+	pr_info("thread '%s' exited with status %d (%llu interrupts taken in "
+		"user mode)",
+		t->name, status, (unsigned long long)t->interrupts);
 	t->state = THREAD_EXITED;
 	t->exit_status = status;
 	sched_schedule();

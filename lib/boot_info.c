@@ -74,8 +74,8 @@ static enum boot_info_error check_mmap(const struct boot_info *bi)
 
 	if (bi->mmap_count == 0 || bi->mmap_count > BOOT_MMAP_MAX ||
 	    bi->mmap_offset % 8 != 0 || bi->mmap_offset < bi->header_size ||
-	    !in_block(bi->mmap_offset,
-		      (uint64_t)bi->mmap_count * sizeof(*m), bi->total_size))
+	    !in_block(bi->mmap_offset, (uint64_t)bi->mmap_count * sizeof(*m),
+		      bi->total_size))
 		return BOOT_INFO_E_MMAP;
 	m = boot_info_mmap(bi);
 	for (uint32_t i = 0; i < bi->mmap_count; i++) {
@@ -133,8 +133,8 @@ static enum boot_info_error check_ranges(const struct boot_info *bi)
 
 static enum boot_info_error check_framebuffer(const struct boot_framebuffer *fb)
 {
-	if (fb->width == 0 || fb->height == 0 ||
-	    fb->width > UINT32_MAX / 4 || fb->pitch < fb->width * 4 ||
+	if (fb->width == 0 || fb->height == 0 || fb->width > UINT32_MAX / 4 ||
+	    fb->pitch < fb->width * 4 ||
 	    fb->size < (uint64_t)fb->pitch * fb->height ||
 	    fb->size > UINT64_MAX - fb->base || fb->format < BOOT_FB_RGBX ||
 	    fb->format > BOOT_FB_BITMASK)

@@ -11,8 +11,8 @@
 
 #include "lib/string.h"
 
-#define HDR_SIZE 110
-#define FIELD_MODE 1 /* field indexes after the magic */
+#define HDR_SIZE       110
+#define FIELD_MODE     1 /* field indexes after the magic */
 #define FIELD_FILESIZE 6
 #define FIELD_NAMESIZE 11
 
@@ -89,12 +89,13 @@ enum cpio_error cpio_next(struct cpio_iter *it, struct cpio_entry *out)
 	if (memcmp(h, "070701", 6) != 0)
 		return CPIO_E_MAGIC;
 	for (int i = 0; i < 13; i++) {
-		if (!parse_hex8(h + 6 + 8 * i, &field[i]))
+		if (!parse_hex8(h + 6 + (size_t)8 * i, &field[i]))
 			return CPIO_E_FIELD;
 	}
 
 	name_off = it->off + HDR_SIZE;
-	if (field[FIELD_NAMESIZE] < 2 || field[FIELD_NAMESIZE] > CPIO_NAME_MAX ||
+	if (field[FIELD_NAMESIZE] < 2 ||
+	    field[FIELD_NAMESIZE] > CPIO_NAME_MAX ||
 	    field[FIELD_NAMESIZE] > it->size - name_off)
 		return CPIO_E_NAME;
 	out->name = (const char *)it->base + name_off;

@@ -84,9 +84,9 @@ static enum elf_error add_segment(const struct elf64_phdr *ph, size_t size,
 		return ELF_E_SEG_FILE;
 	if (ph->p_filesz > ph->p_memsz)
 		return ELF_E_SEG_FILESZ;
-	if (ph->p_align > 1 && (!is_pow2(ph->p_align) ||
-				ph->p_vaddr % ph->p_align !=
-					ph->p_offset % ph->p_align))
+	if (ph->p_align > 1 &&
+	    (!is_pow2(ph->p_align) ||
+	     ph->p_vaddr % ph->p_align != ph->p_offset % ph->p_align))
 		return ELF_E_SEG_ALIGN;
 	if (ph->p_memsz == 0 || ph->p_vaddr < lim->vaddr_min ||
 	    ph->p_vaddr >= lim->vaddr_max ||

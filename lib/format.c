@@ -7,11 +7,11 @@
 #include <stdint.h>
 
 struct spec {
-	bool left;	  /* '-': pad on the right */
-	bool zero;	  /* '0': pad numbers with zeros */
-	int width;	  /* minimum field width */
-	int precision;	  /* -1 if none */
-	int length;	  /* 0 int, 1 long, 2 long long / 64-bit, -1 short... */
+	bool left;     /* '-': pad on the right */
+	bool zero;     /* '0': pad numbers with zeros */
+	int width;     /* minimum field width */
+	int precision; /* -1 if none */
+	int length;    /* 0 int, 1 long, 2 long long / 64-bit, -1 short... */
 };
 
 struct out {
@@ -49,7 +49,8 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 }
 
 static void put_num(struct out *o, const struct spec *sp, uint64_t v,
-		    bool negative, unsigned base, bool upper, const char *prefix)
+		    bool negative, unsigned base, bool upper,
+		    const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];

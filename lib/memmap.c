@@ -5,7 +5,6 @@
  */
 #include "lib/memmap.h"
 
-
 #define PAGE 4096ULL
 
 static const char *const memmap_errors[MEMMAP_E_COUNT] = {

@@ -30,7 +30,8 @@ static EFI_STATUS file_size(EFI_FILE_HANDLE fh, uint64_t *size)
 {
 	union {
 		EFI_FILE_INFO info;
-		uint8_t raw[sizeof(EFI_FILE_INFO) + 2 * PATH_MAX_CHARS];
+		uint8_t raw[sizeof(EFI_FILE_INFO) +
+			    sizeof(CHAR16) * PATH_MAX_CHARS];
 	} buf;
 	UINTN len = sizeof(buf);
 	EFI_STATUS st;
@@ -61,8 +62,8 @@ static EFI_STATUS read_all(EFI_FILE_HANDLE fh, uint8_t *dst, uint64_t size)
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS files_read(EFI_FILE_HANDLE root, const char *path,
-		      uint64_t max_size, struct loaded_file *out)
+EFI_STATUS files_read(EFI_FILE_HANDLE root, const char *path, uint64_t max_size,
+		      struct loaded_file *out)
 {
 	CHAR16 wpath[PATH_MAX_CHARS];
 	EFI_FILE_HANDLE fh;
@@ -72,7 +73,7 @@ EFI_STATUS files_read(EFI_FILE_HANDLE root, const char *path,
 
 	memset(out, 0, sizeof(*out));
 	out->path = path;
-	for (i = 0; path[i] && i < PATH_MAX_CHARS - 1; i++)
+	for (i = 0; i < PATH_MAX_CHARS - 1 && path[i]; i++)
 		wpath[i] = (CHAR16)path[i];
 	wpath[i] = 0;
 

@@ -11,7 +11,7 @@
 #include "loader.h"
 
 #define EXIT_ATTEMPTS 4
-#define GIB (1ULL << 30)
+#define GIB	      (1ULL << 30)
 
 struct mmap_buf {
 	uint8_t *buf;
@@ -29,8 +29,7 @@ static EFI_STATUS mmap_get(struct mmap_buf *m)
 				&m->key, &m->desc_size, &m->desc_version);
 }
 
-static const EFI_MEMORY_DESCRIPTOR *mmap_desc(const struct mmap_buf *m,
-					      UINTN i)
+static const EFI_MEMORY_DESCRIPTOR *mmap_desc(const struct mmap_buf *m, UINTN i)
 {
 	return (const EFI_MEMORY_DESCRIPTOR *)(m->buf + i * m->desc_size);
 }
@@ -168,25 +167,32 @@ static uint64_t max_phys(const struct mmap_buf *m)
 	return top;
 }
 
-static EFI_STATUS alloc_boot_info(const struct handoff *h,
-				  const struct mmap_buf *m,
-				  struct boot_info **out, uint32_t *mmap_max)
+/* The boot_info block with its command line, sized for the memory map;
+ * NULL (reported) if there is no memory. */
+static struct boot_info *alloc_boot_info(const struct handoff *h,
+					 const struct mmap_buf *m,
+					 uint32_t *mmap_max)
 {
 	/* Room for twice today's entries: the exit may split ranges. */
 	uint32_t max = (uint32_t)mmap_count(m) * 2 + 64;
 	size_t cmdlen = strlen(h->cmdline) + 1;
-	uint64_t size = sizeof(struct boot_info) +
-			(uint64_t)max * sizeof(struct boot_mem_range) + cmdlen;
+	/* Layout: header, command line, then the map, 8-byte aligned. */
+	uint32_t mmap_offset =
+		(uint32_t)((sizeof(struct boot_info) + cmdlen + 7) & ~7ULL);
+	uint64_t size;
 	EFI_PHYSICAL_ADDRESS addr;
 	struct boot_info *bi;
 	EFI_STATUS st;
 
 	if (max > BOOT_MMAP_MAX)
 		max = BOOT_MMAP_MAX;
+	size = mmap_offset + (uint64_t)max * sizeof(struct boot_mem_range);
 	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, PAGES(size),
 			       &addr);
-	if (EFI_ERROR(st))
-		return con_fail(st, "no memory for boot_info");
+	if (EFI_ERROR(st)) {
+		con_fail(st, "no memory for boot_info");
+		return NULL;
+	}
 	bi = (struct boot_info *)(uintptr_t)addr;
 	memset(bi, 0, PAGES(size) * PAGE_SIZE);
 	bi->magic = BOOT_INFO_MAGIC;
@@ -197,14 +203,9 @@ static EFI_STATUS alloc_boot_info(const struct handoff *h,
 	bi->cmdline_offset = sizeof(*bi);
 	bi->cmdline_size = (uint32_t)cmdlen;
 	memcpy((char *)bi + bi->cmdline_offset, h->cmdline, cmdlen);
-	/* The map goes last, 8-byte aligned after the command line. */
-	bi->mmap_offset = (uint32_t)((sizeof(*bi) + cmdlen + 7) & ~7ULL);
-	bi->total_size = bi->mmap_offset + max * sizeof(struct boot_mem_range);
-	if (bi->total_size > bi->self.size)
-		return con_fail(EFI_LOAD_ERROR, "boot_info sizing (loader bug)");
-	*out = bi;
+	bi->mmap_offset = mmap_offset;
 	*mmap_max = max;
-	return EFI_SUCCESS;
+	return bi;
 }
 
 /* After ExitBootServices() the console is gone; a last word goes straight
@@ -233,8 +234,7 @@ static _Noreturn void die_after_exit(const char *msg)
 		__asm__ volatile("cli; hlt");
 }
 
-static _Noreturn void jump(uint64_t cr3, uint64_t entry,
-					   uint64_t boot_info)
+static _Noreturn void jump(uint64_t cr3, uint64_t entry, uint64_t boot_info)
 {
 	/* Interrupts stay off until the kernel has its own IDT. The loader's
 	 * code and stack are identity-mapped in the new tables. */
@@ -286,9 +286,9 @@ EFI_STATUS handoff_boot(struct handoff *h)
 	st = paging_build(max_phys(&m), &h->kernel, &tables, &cr3);
 	if (EFI_ERROR(st))
 		return st;
-	st = alloc_boot_info(h, &m, &bi, &mmap_max);
-	if (EFI_ERROR(st))
-		return st;
+	bi = alloc_boot_info(h, &m, &mmap_max);
+	if (!bi)
+		return EFI_OUT_OF_RESOURCES;
 
 	bi->kernel = (struct boot_range){h->kernel.phys, h->kernel.size};
 	bi->kernel_virt = h->kernel.virt;

@@ -17,7 +17,7 @@
 #include "boot/boot_info.h"
 #include "lib/elf.h"
 
-#define PAGE_SIZE 4096ULL
+#define PAGE_SIZE    4096ULL
 #define PAGES(bytes) (((bytes) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 extern EFI_SYSTEM_TABLE *ST;
@@ -51,16 +51,16 @@ struct loaded_file {
 EFI_STATUS files_open_volume(EFI_HANDLE image, EFI_FILE_HANDLE *root);
 /* Read `path` (ASCII, backslashes) of at most max_size bytes. A missing
  * file is EFI_NOT_FOUND; the caller decides whether that is an error. */
-EFI_STATUS files_read(EFI_FILE_HANDLE root, const char *path,
-		      uint64_t max_size, struct loaded_file *out);
+EFI_STATUS files_read(EFI_FILE_HANDLE root, const char *path, uint64_t max_size,
+		      struct loaded_file *out);
 void files_free(struct loaded_file *f);
 
 /* kernel.c: the kernel image, copied to one contiguous physical block. */
 struct kernel_image {
-	uint64_t phys;	    /* physical base of the image */
-	uint64_t virt;	    /* virtual base (page-aligned, >= KERNEL_VIRT_BASE) */
-	uint64_t size;	    /* bytes, page multiple */
-	uint64_t entry;	    /* virtual entry point */
+	uint64_t phys;	/* physical base of the image */
+	uint64_t virt;	/* virtual base (page-aligned, >= KERNEL_VIRT_BASE) */
+	uint64_t size;	/* bytes, page multiple */
+	uint64_t entry; /* virtual entry point */
 };
 
 EFI_STATUS kernel_load(const struct loaded_file *f, struct kernel_image *out);
@@ -80,7 +80,7 @@ struct handoff {
 	EFI_HANDLE image;
 	struct kernel_image kernel;
 	struct loaded_file initrd;
-	const char *cmdline; /* NUL-terminated, < BOOT_CMDLINE_MAX bytes */
+	const char *cmdline;	/* NUL-terminated, < BOOT_CMDLINE_MAX bytes */
 	bool test_stale_mapkey; /* first ExitBootServices() gets a stale key */
 };
 

@@ -13,11 +13,11 @@
 #include "lib/string.h"
 #include "loader.h"
 
-#define PTE_P 0x1ULL
-#define PTE_W 0x2ULL
-#define PTE_PS 0x80ULL
-#define GIB (1ULL << 30)
-#define MIB2 (1ULL << 21)
+#define PTE_P	 0x1ULL
+#define PTE_W	 0x2ULL
+#define PTE_PS	 0x80ULL
+#define GIB	 (1ULL << 30)
+#define MIB2	 (1ULL << 21)
 #define CR4_LA57 (1ULL << 12)
 
 struct pool {
@@ -136,8 +136,7 @@ EFI_STATUS paging_build(uint64_t max_phys, const struct kernel_image *k,
 	 * boundary, hence the extra PT). */
 	p.pages = 1 + (gib + 511) / 512 + (huge ? 0 : gib) + 2 +
 		  k->size / MIB2 + 2;
-	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, p.pages,
-			       &addr);
+	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, p.pages, &addr);
 	if (EFI_ERROR(st))
 		return con_fail(st, "no memory for %llu page tables",
 				(unsigned long long)p.pages);

@@ -56,8 +56,7 @@ static void write_member(FILE *out, uint64_t *off, const char *name,
 
 	snprintf(hdr, sizeof(hdr),
 		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08zX%08X",
-		 ino, mode, 0u, 0u, 1u, 0u, size, 0u, 0u, 0u, 0u, namesize,
-		 0u);
+		 ino, mode, 0u, 0u, 1u, 0u, size, 0u, 0u, 0u, 0u, namesize, 0u);
 	write_bytes(out, hdr, 110, outpath);
 	write_bytes(out, name, namesize, outpath);
 	*off += 110 + namesize;

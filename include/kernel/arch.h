@@ -24,10 +24,10 @@ void arch_late_init(const struct boot_info *bi);
 void arch_console_write(const char *s, size_t len);
 
 /* ---- address spaces ---- */
-#define VM_READ 0x1u
-#define VM_WRITE 0x2u
-#define VM_EXEC 0x4u
-#define VM_USER 0x8u
+#define VM_READ	  0x1u
+#define VM_WRITE  0x2u
+#define VM_EXEC	  0x4u
+#define VM_USER	  0x8u
 #define VM_DEVICE 0x10u /* uncached */
 
 /* A new address space sharing the kernel's half; root is its physical

@@ -8,18 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)	 (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define IS_ALIGNED(x, a) (((x) & ((a)-1)) == 0)
 
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define __unused __attribute__((unused))
+#define likely(x)      __builtin_expect(!!(x), 1)
+#define unlikely(x)    __builtin_expect(!!(x), 0)
+#define __unused       __attribute__((unused))
 #define __printf(f, a) __attribute__((format(printf, f, a)))
-#define __section(s) __attribute__((section(s)))
-#define __aligned(n) __attribute__((aligned(n)))
-#define __packed __attribute__((packed))
+#define __section(s)   __attribute__((section(s)))
+#define __aligned(n)   __attribute__((aligned(n)))
+#define __packed       __attribute__((packed))
 
 #define KiB(x) ((uint64_t)(x) << 10)
 #define MiB(x) ((uint64_t)(x) << 20)

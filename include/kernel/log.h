@@ -29,9 +29,9 @@ void kprintf(const char *fmt, ...) __printf(1, 2);
 void kvprintf(const char *fmt, va_list ap);
 void kputs_raw(const char *s, size_t len);
 
-#define pr_err(...) klog(LOG_ERROR, __VA_ARGS__)
-#define pr_warn(...) klog(LOG_WARN, __VA_ARGS__)
-#define pr_info(...) klog(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   klog(LOG_ERROR, __VA_ARGS__)
+#define pr_warn(...)  klog(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  klog(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) klog(LOG_DEBUG, __VA_ARGS__)
 
 #endif

@@ -15,7 +15,7 @@
 #include "kernel/compiler.h"
 #include "lib/memmap.h"
 
-#define PAGE_SIZE 4096ULL
+#define PAGE_SIZE	4096ULL
 #define MEM_MAX_REGIONS 256
 
 static inline void *phys_to_virt(uint64_t pa)

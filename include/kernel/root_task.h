@@ -8,8 +8,8 @@
 #include "boot/boot_info.h"
 
 /* User address space layout of the root task. */
-#define USER_IMAGE_MIN 0x10000ULL /* nothing below: null pointers fault */
-#define USER_STACK_TOP 0x00007fff00000000ULL
+#define USER_IMAGE_MIN	 0x10000ULL /* nothing below: null pointers fault */
+#define USER_STACK_TOP	 0x00007fff00000000ULL
 #define USER_STACK_PAGES 16 /* 64 KiB, with an unmapped guard page below */
 
 /* Load the root task and make it runnable. A missing or malformed root

@@ -20,7 +20,8 @@ struct thread {
 	struct arch_context ctx;
 	uint64_t vspace; /* physical address of the address space root */
 	enum thread_state state;
-	int exit_status; /* valid when THREAD_EXITED */
+	int exit_status;     /* valid when THREAD_EXITED */
+	uint64_t interrupts; /* taken while it ran in user mode */
 	char name[16];
 };
 
@@ -29,12 +30,12 @@ void thread_init(struct thread *t, const char *name, uint64_t vspace,
 
 /* Why a user thread trapped, in arch-neutral terms. */
 enum fault_kind {
-	FAULT_PAGE,	   /* page fault: address is the faulting address */
-	FAULT_PROTECTION,  /* general protection */
-	FAULT_INVALID_OP,  /* invalid or privileged instruction */
-	FAULT_DIVIDE,	   /* divide error */
-	FAULT_BREAKPOINT,  /* int3 / debug trap */
-	FAULT_OTHER,	   /* any other exception */
+	FAULT_PAGE,	  /* page fault: address is the faulting address */
+	FAULT_PROTECTION, /* general protection */
+	FAULT_INVALID_OP, /* invalid or privileged instruction */
+	FAULT_DIVIDE,	  /* divide error */
+	FAULT_BREAKPOINT, /* int3 / debug trap */
+	FAULT_OTHER,	  /* any other exception */
 };
 
 struct fault_info {

@@ -9,7 +9,10 @@
 
 #include "kernel/compiler.h"
 
-#define USER_ADDR_LIMIT 0x00007ffffffff000ULL /* first address not for users */
+/* The first address that is not for users: the last canonical page of the
+ * lower half stays unmapped, so a user %rip can never be non-canonical
+ * after a syscall (sysret would fault in ring 0). */
+#define USER_ADDR_LIMIT 0x00007ffffffff000ULL
 
 /* Copy len bytes at user address src in address space `vspace` to dst.
  * False if any byte is outside user space or not mapped readable. */

@@ -19,9 +19,9 @@ enum boot_info_error {
 	BOOT_INFO_E_CMDLINE,	/* command line out of bounds/unterminated */
 	BOOT_INFO_E_KERNEL,	/* kernel range empty, unaligned or not RAM */
 	BOOT_INFO_E_INITRD,	/* initrd range empty or not RAM */
-	BOOT_INFO_E_RANGES,	/* kernel/initrd/boot_info/page tables overlap */
+	BOOT_INFO_E_RANGES, /* kernel/initrd/boot_info/page tables overlap */
 	BOOT_INFO_E_FRAMEBUFFER, /* inconsistent framebuffer geometry */
-	BOOT_INFO_E_ACPI,	/* ACPI flag set but no RSDP */
+	BOOT_INFO_E_ACPI,	 /* ACPI flag set but no RSDP */
 	BOOT_INFO_E_COUNT
 };
 

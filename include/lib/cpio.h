@@ -12,8 +12,8 @@
 #define CPIO_NAME_MAX 256 /* bytes of a member name, including the NUL */
 
 #define CPIO_MODE_TYPE 0170000u
-#define CPIO_MODE_REG 0100000u
-#define CPIO_MODE_DIR 0040000u
+#define CPIO_MODE_REG  0100000u
+#define CPIO_MODE_DIR  0040000u
 
 struct cpio_entry {
 	const char *name; /* NUL-terminated, inside the archive */
@@ -31,14 +31,14 @@ struct cpio_iter {
 
 enum cpio_error {
 	CPIO_OK = 0,
-	CPIO_END,	     /* reached the TRAILER!!! member */
-	CPIO_E_TRUNCATED,    /* a header runs past the end */
-	CPIO_E_MAGIC,	     /* not a newc header (070701) */
-	CPIO_E_FIELD,	     /* a header field is not hexadecimal */
-	CPIO_E_NAME,	     /* bad name size or unterminated name */
-	CPIO_E_DATA,	     /* member data runs past the end */
-	CPIO_E_NO_TRAILER,   /* archive ends without TRAILER!!! */
-	CPIO_E_NOT_FOUND,    /* cpio_find: no regular file of that name */
+	CPIO_END,	   /* reached the TRAILER!!! member */
+	CPIO_E_TRUNCATED,  /* a header runs past the end */
+	CPIO_E_MAGIC,	   /* not a newc header (070701) */
+	CPIO_E_FIELD,	   /* a header field is not hexadecimal */
+	CPIO_E_NAME,	   /* bad name size or unterminated name */
+	CPIO_E_DATA,	   /* member data runs past the end */
+	CPIO_E_NO_TRAILER, /* archive ends without TRAILER!!! */
+	CPIO_E_NOT_FOUND,  /* cpio_find: no regular file of that name */
 	CPIO_E_COUNT
 };
 

@@ -13,14 +13,14 @@
 
 #define ELF_MAX_SEGMENTS 16 /* PT_LOAD entries a loadable file may have */
 
-#define ET_EXEC 2
-#define ET_DYN 3
-#define EM_X86_64 62
+#define ET_EXEC	   2
+#define ET_DYN	   3
+#define EM_X86_64  62
 #define EM_AARCH64 183
 
-#define PT_LOAD 1
+#define PT_LOAD	   1
 #define PT_DYNAMIC 2
-#define PT_INTERP 3
+#define PT_INTERP  3
 
 #define PF_X 1u
 #define PF_W 2u
@@ -80,30 +80,31 @@ struct elf_image {
 	uint64_t vaddr_hi;
 	unsigned nsegs;
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
-	int bad_phdr; /* on error: index of the program header at fault, or -1 */
+	int bad_phdr; /* on error: index of the program header at fault, or -1
+		       */
 };
 
 enum elf_error {
 	ELF_OK = 0,
-	ELF_E_TRUNCATED,     /* smaller than an ELF header */
-	ELF_E_MAGIC,	     /* not an ELF file */
-	ELF_E_CLASS,	     /* not ELF64 */
-	ELF_E_ENDIAN,	     /* not little-endian */
-	ELF_E_VERSION,	     /* unknown ELF version */
-	ELF_E_MACHINE,	     /* not x86-64 */
-	ELF_E_TYPE,	     /* wrong object type */
-	ELF_E_PHDR_SIZE,     /* unexpected program header entry size */
-	ELF_E_PHDR_RANGE,    /* program header table outside the file */
-	ELF_E_DYNAMIC,	     /* needs an interpreter or dynamic linking */
-	ELF_E_NO_SEGMENTS,   /* nothing to load */
-	ELF_E_TOO_MANY,	     /* more than ELF_MAX_SEGMENTS PT_LOADs */
-	ELF_E_SEG_FILE,	     /* segment data outside the file */
-	ELF_E_SEG_FILESZ,    /* file size larger than memory size */
-	ELF_E_SEG_ALIGN,     /* bad alignment */
-	ELF_E_SEG_RANGE,     /* segment outside the allowed virtual range */
-	ELF_E_SEG_OVERLAP,   /* segments overlap or are out of order */
-	ELF_E_SEG_WX,	     /* writable and executable */
-	ELF_E_ENTRY,	     /* entry point not in an executable segment */
+	ELF_E_TRUNCATED,   /* smaller than an ELF header */
+	ELF_E_MAGIC,	   /* not an ELF file */
+	ELF_E_CLASS,	   /* not ELF64 */
+	ELF_E_ENDIAN,	   /* not little-endian */
+	ELF_E_VERSION,	   /* unknown ELF version */
+	ELF_E_MACHINE,	   /* not x86-64 */
+	ELF_E_TYPE,	   /* wrong object type */
+	ELF_E_PHDR_SIZE,   /* unexpected program header entry size */
+	ELF_E_PHDR_RANGE,  /* program header table outside the file */
+	ELF_E_DYNAMIC,	   /* needs an interpreter or dynamic linking */
+	ELF_E_NO_SEGMENTS, /* nothing to load */
+	ELF_E_TOO_MANY,	   /* more than ELF_MAX_SEGMENTS PT_LOADs */
+	ELF_E_SEG_FILE,	   /* segment data outside the file */
+	ELF_E_SEG_FILESZ,  /* file size larger than memory size */
+	ELF_E_SEG_ALIGN,   /* bad alignment */
+	ELF_E_SEG_RANGE,   /* segment outside the allowed virtual range */
+	ELF_E_SEG_OVERLAP, /* segments overlap or are out of order */
+	ELF_E_SEG_WX,	   /* writable and executable */
+	ELF_E_ENTRY,	   /* entry point not in an executable segment */
 	ELF_E_COUNT
 };
 

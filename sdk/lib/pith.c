@@ -29,8 +29,8 @@ int pith_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	pith_debug_write(buf, n < (int)sizeof(buf) ? (size_t)n
-						   : sizeof(buf) - 1);
+	pith_debug_write(buf,
+			 n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }
 

@@ -3,9 +3,9 @@
  * (include/kernel/arch.h).
  */
 #include "kernel/arch.h"
+#include "arch/x86.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
-#include "arch/x86.h"
 
 #define TIMER_HZ 100
 

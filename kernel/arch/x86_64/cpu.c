@@ -3,18 +3,18 @@
  * relies on: NX, write protection in ring 0, SMEP, SMAP, UMIP, global pages
  * and SSE for user code.
  */
+#include "arch/x86.h"
 #include "kernel/arch.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
-#include "arch/x86.h"
 
 struct cpu_features cpu_features;
 struct cpu_local cpu0;
 
-static void copy_regs_string(char *dst, const uint32_t *regs, int n)
+static void copy_regs_string(char *dst, const uint32_t *regs, size_t n)
 {
-	memcpy(dst, regs, 4 * (size_t)n);
+	memcpy(dst, regs, 4 * n);
 	dst[4 * n] = '\0';
 }
 

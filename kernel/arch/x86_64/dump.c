@@ -2,9 +2,9 @@
  * Register dump and backtrace for panics. Addresses in the backtrace can
  * be resolved with: llvm-addr2line -f -e build/kernel.elf <address>...
  */
+#include "arch/x86.h"
 #include "kernel/arch.h"
 #include "kernel/log.h"
-#include "arch/x86.h"
 
 #define BACKTRACE_MAX 16
 
@@ -68,6 +68,7 @@ void arch_dump_state(const struct arch_context *c)
 	} else if (!c) {
 		uint64_t rbp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 
-		backtrace(rbp, (uint64_t)(uintptr_t)__builtin_return_address(0));
+		backtrace(rbp,
+			  (uint64_t)(uintptr_t)__builtin_return_address(0));
 	}
 }

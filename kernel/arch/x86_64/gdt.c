@@ -3,8 +3,8 @@
  * rsp0 receives user traps and whose IST stacks catch double faults, NMIs
  * and machine checks on known-good stacks.
  */
-#include "kernel/compiler.h"
 #include "arch/x86.h"
+#include "kernel/compiler.h"
 
 struct tss {
 	uint32_t reserved0;

@@ -4,8 +4,8 @@
  * which user code may raise with int3. Double fault, NMI and machine check
  * run on their own IST stacks, so they work even on a broken kernel stack.
  */
-#include "kernel/compiler.h"
 #include "arch/x86.h"
+#include "kernel/compiler.h"
 
 #define STUB_SIZE 16
 
@@ -27,7 +27,8 @@ static struct idt_gate idt[256] __aligned(16);
 
 static void set_gate(unsigned vec, uint8_t ist, unsigned dpl)
 {
-	uint64_t addr = (uint64_t)(uintptr_t)trap_stubs + vec * STUB_SIZE;
+	uint64_t addr =
+		(uint64_t)(uintptr_t)trap_stubs + (uint64_t)vec * STUB_SIZE;
 
 	idt[vec] = (struct idt_gate){
 		.offset_low = (uint16_t)addr,
@@ -59,5 +60,6 @@ void idt_init(void)
 /* trap.S must have laid out exactly 256 stubs of STUB_SIZE bytes. */
 bool idt_stubs_ok(void)
 {
-	return trap_stubs_end - trap_stubs == 256 * STUB_SIZE;
+	return (uintptr_t)trap_stubs_end - (uintptr_t)trap_stubs ==
+	       (uintptr_t)256 * STUB_SIZE;
 }

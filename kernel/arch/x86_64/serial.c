@@ -4,17 +4,17 @@
  * reads 0xff, so the transmit wait below ends at once and output vanishes
  * harmlessly.
  */
-#include "kernel/arch.h"
 #include "arch/x86.h"
+#include "kernel/arch.h"
 
-#define COM1 0x3f8
-#define REG_DATA 0
-#define REG_IER 1
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-#define LSR_THRE 0x20
+#define COM1	    0x3f8
+#define REG_DATA    0
+#define REG_IER	    1
+#define REG_FCR	    2
+#define REG_LCR	    3
+#define REG_MCR	    4
+#define REG_LSR	    5
+#define LSR_THRE    0x20
 #define TX_SPIN_MAX 100000
 
 void serial_init(void)

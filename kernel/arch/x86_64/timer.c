@@ -4,26 +4,26 @@
  * from CPUID leaf 0x15 on machines whose PIT does not count. The TSC is
  * measured over the same interval.
  */
+#include "arch/x86.h"
 #include "kernel/arch.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
-#include "arch/x86.h"
 
-#define PIT_HZ 1193182u
-#define PIT_CH2 0x42
-#define PIT_CMD 0x43
-#define PORT_B 0x61
-#define CAL_MS 10u
-#define CAL_ROUNDS 3
+#define PIT_HZ	     1193182u
+#define PIT_CH2	     0x42
+#define PIT_CMD	     0x43
+#define PORT_B	     0x61
+#define CAL_MS	     10u
+#define CAL_ROUNDS   3
 #define PIT_SPIN_MAX 50000000u
 
-#define REG_LVT_TIMER 0x320
-#define REG_TIMER_INIT 0x380
+#define REG_LVT_TIMER	  0x320
+#define REG_TIMER_INIT	  0x380
 #define REG_TIMER_CURRENT 0x390
-#define REG_TIMER_DIVIDE 0x3e0
-#define LVT_MASKED (1u << 16)
-#define LVT_PERIODIC (1u << 17)
-#define DIVIDE_BY_16 0x3
+#define REG_TIMER_DIVIDE  0x3e0
+#define LVT_MASKED	  (1u << 16)
+#define LVT_PERIODIC	  (1u << 17)
+#define DIVIDE_BY_16	  0x3
 
 static volatile uint64_t ticks;
 static unsigned timer_hz;

@@ -6,11 +6,11 @@
  * and the thread stopped: only that thread). A kernel-mode exception is a
  * kernel bug and panics. Interrupts are acknowledged and counted.
  */
+#include "arch/x86.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
-#include "arch/x86.h"
 
 _Noreturn void trap_user(struct arch_context *ctx);
 void trap_kernel(struct arch_context *ctx);
@@ -45,7 +45,7 @@ const char *trap_name(unsigned vector)
 {
 	if (vector < 32)
 		return exception_names[vector] ? exception_names[vector]
-						: "reserved exception";
+					       : "reserved exception";
 	if (vector == VEC_TIMER)
 		return "timer interrupt";
 	if (vector == ARCH_VECTOR_SYSCALL)
@@ -141,8 +141,10 @@ void trap_user(struct arch_context *ctx)
 	if (vector == 2 || vector == 8 || vector == 18)
 		panic_trap(ctx, "%s in user mode", trap_name(vector));
 	KASSERT(t && ctx == &t->ctx);
-	if (handle_interrupt(vector))
+	if (handle_interrupt(vector)) {
+		t->interrupts++;
 		arch_enter_user(ctx, t->vspace);
+	}
 	classify(ctx, &f);
 	thread_fault(t, &f);
 }
@@ -154,8 +156,9 @@ void trap_kernel(struct arch_context *ctx)
 	if (handle_interrupt(vector))
 		return;
 	if (vector == 8 && vm_is_guard_page(read_cr2()))
-		panic_trap(ctx, "kernel stack overflow (double fault, "
-				"guard page at 0x%llx)",
+		panic_trap(ctx,
+			   "kernel stack overflow (double fault, "
+			   "guard page at 0x%llx)",
 			   (unsigned long long)read_cr2());
 	if (vector == 14)
 		panic_trap(ctx, "%s in the kernel: %s at 0x%llx",

@@ -3,12 +3,12 @@
  * the choice between sysret (fast, for syscall frames) and iret (any
  * frame).
  */
+#include "arch/x86.h"
 #include "kernel/arch.h"
 #include "kernel/uaccess.h"
 #include "lib/string.h"
-#include "arch/x86.h"
 
-#define SFMASK_BITS 0x47700ULL /* TF IF DF IOPL NT AC cleared on syscall */
+#define SFMASK_BITS	 0x47700ULL /* TF IF DF IOPL NT AC cleared on syscall */
 /* RFLAGS bits user code may hold: CF PF AF ZF SF TF DF OF AC ID. */
 #define RFLAGS_USER_MASK 0x240dd5ULL
 
@@ -51,8 +51,8 @@ void arch_enter_user(struct arch_context *ctx, uint64_t root)
 	 * on and no I/O privilege. */
 	ctx->cs = SEL_USER_CODE;
 	ctx->ss = SEL_USER_DATA;
-	ctx->rflags = (ctx->rflags & RFLAGS_USER_MASK) | RFLAGS_IF |
-		      RFLAGS_RESERVED1;
+	ctx->rflags =
+		(ctx->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED1;
 
 	tss_set_kernel_stack(end);
 	cpu0.context_end = end;

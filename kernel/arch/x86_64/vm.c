@@ -15,27 +15,27 @@
  * Kernel pages are global (CR4.PGE), so they survive address-space switches
  * in the TLB.
  */
+#include "arch/x86.h"
 #include "kernel/arch.h"
 #include "kernel/log.h"
 #include "kernel/mem.h"
 #include "kernel/panic.h"
 #include "lib/boot_info.h"
-#include "arch/x86.h"
 
-#define PTE_P (1ULL << 0)
-#define PTE_W (1ULL << 1)
-#define PTE_U (1ULL << 2)
-#define PTE_PWT (1ULL << 3)
-#define PTE_PCD (1ULL << 4)
-#define PTE_PS (1ULL << 7)
-#define PTE_G (1ULL << 8)
-#define PTE_NX (1ULL << 63)
+#define PTE_P	 (1ULL << 0)
+#define PTE_W	 (1ULL << 1)
+#define PTE_U	 (1ULL << 2)
+#define PTE_PWT	 (1ULL << 3)
+#define PTE_PCD	 (1ULL << 4)
+#define PTE_PS	 (1ULL << 7)
+#define PTE_G	 (1ULL << 8)
+#define PTE_NX	 (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
-#define MMIO_BASE 0xffffffffc0000000ULL
+#define MMIO_BASE  0xffffffffc0000000ULL
 #define MMIO_LIMIT 0xffffffffe0000000ULL
 
-static uint64_t kernel_pml4; /* physical */
+static uint64_t kernel_pml4;	/* physical */
 static bool kernel_half_frozen; /* set by the first arch_vspace_create() */
 static uint64_t mmio_next = MMIO_BASE;
 static unsigned wx_text_pages, wx_ro_pages, wx_rw_pages;
@@ -68,8 +68,7 @@ static uint64_t *walk_create(uint64_t root, uint64_t va, int level, bool user)
 				      (unsigned long long)va);
 			*e = mem_alloc_page() | PTE_P | PTE_W |
 			     (user ? PTE_U : 0);
-		}
-		else if (*e & PTE_PS)
+		} else if (*e & PTE_PS)
 			return NULL;
 		t = table(*e & PTE_ADDR);
 	}

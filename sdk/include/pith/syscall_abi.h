@@ -13,8 +13,8 @@
 #define PITH_SYSCALL_ABI_H
 
 #define PITH_SYS_DEBUG_PUTS 0 /* (const char *s, size_t len): to console */
-#define PITH_SYS_EXIT 1	      /* (int status): end the calling thread */
-#define PITH_SYS_COUNT 2
+#define PITH_SYS_EXIT	    1 /* (int status): end the calling thread */
+#define PITH_SYS_COUNT	    2
 
 #define PITH_DEBUG_PUTS_MAX 4096 /* bytes per PITH_SYS_DEBUG_PUTS */
 

@@ -12,9 +12,9 @@
 #include "pith/syscall.h"
 
 #define KERNEL_ADDRESS 0xffffffff80000000ULL
-#define NONCANONICAL 0x0000800000000000ULL
-#define UNMAPPED 0x10000000ULL /* between the image and the stack */
-#define PAGE 4096ULL
+#define NONCANONICAL   0x0000800000000000ULL
+#define UNMAPPED       0x10000000ULL /* between the image and the stack */
+#define PAGE	       4096ULL
 
 extern char _end[];
 
@@ -28,8 +28,7 @@ static void check(const char *name, bool ok, const char *why)
 		pith_printf("TEST %s FAIL %s\n", name, why);
 }
 
-static void expect(const char *name, enum pith_error got,
-		   enum pith_error want)
+static void expect(const char *name, enum pith_error got, enum pith_error want)
 {
 	if (got == want)
 		pith_printf("TEST %s PASS\n", name);
@@ -176,7 +175,6 @@ int main(void)
 	pith_debug_puts("ktest: reading kernel memory; the kernel must stop "
 			"this task\n");
 	(void)*(volatile uint64_t *)(uintptr_t)KERNEL_ADDRESS;
-	check("user_read_of_kernel_memory_faults", false,
-	      "the read succeeded");
+	check("user_read_of_kernel_memory_faults", false, "the read succeeded");
 	return 1;
 }

@@ -8,40 +8,40 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MSR_EFER 0xc0000080
-#define MSR_STAR 0xc0000081
-#define MSR_LSTAR 0xc0000082
-#define MSR_SFMASK 0xc0000084
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
+#define MSR_EFER	   0xc0000080
+#define MSR_STAR	   0xc0000081
+#define MSR_LSTAR	   0xc0000082
+#define MSR_SFMASK	   0xc0000084
+#define MSR_FS_BASE	   0xc0000100
+#define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
-#define MSR_APIC_BASE 0x1b
+#define MSR_APIC_BASE	   0x1b
 
 #define EFER_SCE (1ULL << 0)
 #define EFER_NXE (1ULL << 11)
 
-#define CR0_MP (1ULL << 1)
-#define CR0_EM (1ULL << 2)
-#define CR0_TS (1ULL << 3)
-#define CR0_WP (1ULL << 16)
-#define CR4_PGE (1ULL << 7)
-#define CR4_OSFXSR (1ULL << 9)
+#define CR0_MP	       (1ULL << 1)
+#define CR0_EM	       (1ULL << 2)
+#define CR0_TS	       (1ULL << 3)
+#define CR0_WP	       (1ULL << 16)
+#define CR4_PGE	       (1ULL << 7)
+#define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
-#define CR4_UMIP (1ULL << 11)
-#define CR4_LA57 (1ULL << 12)
-#define CR4_SMEP (1ULL << 20)
-#define CR4_SMAP (1ULL << 21)
+#define CR4_UMIP       (1ULL << 11)
+#define CR4_LA57       (1ULL << 12)
+#define CR4_SMEP       (1ULL << 20)
+#define CR4_SMAP       (1ULL << 21)
 
 #define RFLAGS_RESERVED1 (1ULL << 1)
-#define RFLAGS_IF (1ULL << 9)
+#define RFLAGS_IF	 (1ULL << 9)
 
 /* Segment selectors (gdt.c). User data precedes user code: sysret
  * derives both from STAR[63:48]. */
 #define SEL_KERNEL_CODE 0x08
 #define SEL_KERNEL_DATA 0x10
-#define SEL_USER_DATA (0x18 | 3)
-#define SEL_USER_CODE (0x20 | 3)
-#define SEL_TSS 0x28
+#define SEL_USER_DATA	(0x18 | 3)
+#define SEL_USER_CODE	(0x20 | 3)
+#define SEL_TSS		0x28
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -55,7 +55,8 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr"
 			 :
-			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+			 : "c"(msr), "a"((uint32_t)v),
+			   "d"((uint32_t)(v >> 32)));
 }
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -133,9 +134,9 @@ struct cpu_local {
 	struct cpu_local *self;
 };
 
-#define CPU_LOCAL_KSTACK 0
+#define CPU_LOCAL_KSTACK      0
 #define CPU_LOCAL_CONTEXT_END 8
-#define CPU_LOCAL_USER_RSP 16
+#define CPU_LOCAL_USER_RSP    16
 
 extern struct cpu_local cpu0;
 
@@ -170,7 +171,7 @@ bool vm_is_guard_page(uint64_t va);
 
 /* Vectors. */
 #define VEC_PIC_BASE 0x20 /* legacy PIC, remapped and masked */
-#define VEC_TIMER 0x30
+#define VEC_TIMER    0x30
 #define VEC_SPURIOUS 0xff
 
 #endif

@@ -1,0 +1,401 @@
+#!/usr/bin/env python3
+"""The in-QEMU system tests: each case boots an image in QEMU and checks
+what appears on the serial port.
+
+    tests/qemu/run.py --build-dir build CASE     run one case
+    tests/qemu/run.py --list                     list the cases
+
+A case builds its image from the build's artifacts (some deliberately
+broken), boots it under OVMF, and passes only if:
+  - every expected line appears (as a substring, ANSI codes stripped);
+  - no "PANIC:" appears, unless the case expects a panic;
+  - every "TEST <name> PASS|FAIL" line is PASS, and at least `tests` of them
+    appear (docs/testing.md);
+  - QEMU ends the expected way: the isa-debug-exit status the case names,
+    or, for cases where the firmware keeps running (loader errors), once
+    every expected line has appeared, when the harness stops QEMU;
+  - no triple fault is logged (-d cpu_reset);
+all within the timeout. The serial log of each case is kept in
+<build>/tests/qemu/<case>.log.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import pithqemu  # noqa: E402  pylint: disable=wrong-import-position
+
+ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
+TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)(?: (.*))?$")
+
+# isa-debug-exit statuses (include/kernel/shutdown.h): QEMU exits (v<<1)|1.
+EXIT_PASS, EXIT_FAIL, EXIT_PANIC, EXIT_USER_FAULT = 33, 35, 37, 39
+STOPPED_BY_HARNESS = "stopped by the harness"
+
+BASE_CMDLINE = "loglevel=info debug_exit"
+LOADER = "pith loader: "
+FIRMWARE_GOT = 'BdsDxe: failed to start Boot0001 "UEFI QEMU HARDDISK QM00001 "'
+
+
+class Case:
+    def __init__(self, name, doc, *, cmdline="init=init", initrd="initrd",
+                 expect=(), exit_code=EXIT_PASS, tests=0, panic=False,
+                 usb=False, cpu="max", rng=True, mutate=None, omit=(),
+                 timeout=120, gdb=None, expect_re=(), triple_fault=False):
+        self.name = name
+        self.doc = doc
+        self.cmdline = cmdline
+        self.initrd = initrd
+        self.expect = list(expect)
+        self.expect_re = [re.compile(r) for r in expect_re]
+        self.triple_fault = triple_fault  # the case expects one
+        self.exit_code = exit_code
+        self.tests = tests
+        self.panic = panic
+        self.usb = usb
+        self.cpu = cpu
+        self.rng = rng
+        self.mutate = mutate or {}  # ESP path -> function(bytes) -> bytes
+        self.omit = set(omit)       # ESP paths left out of the image
+        self.timeout = timeout
+        self.gdb = gdb              # GDB commands: a debugger case
+
+
+def truncate(n):
+    return lambda data: data[:n]
+
+
+def set_machine(machine):
+    def mutate(data):
+        b = bytearray(data)
+        b[18:20] = machine.to_bytes(2, "little")
+        return bytes(b)
+    return mutate
+
+
+def smash_magic(data):
+    return b"XXXXXX" + data[6:]
+
+
+CASES = [
+    Case("boot",
+         "The image boots from a SATA disk to the root task's hello; the "
+         "loader retries ExitBootServices after a stale map key; init exits "
+         "0 and the kernel keeps running.",
+         cmdline="init=init loader.test_stale_mapkey",
+         expect=["pith loader: command line: loglevel=info debug_exit "
+                 "init=init loader.test_stale_mapkey",
+                 "32 bytes of entropy from EFI_RNG_PROTOCOL",
+                 "ExitBootServices took 2 attempts",
+                 "0 pages writable and executable",
+                 "timer: APIC timer",
+                 "init: hello from user mode",
+                 "thread 'init' exited with status 0",
+                 "kernel alive after the last thread ended"],
+         exit_code=EXIT_PASS),
+    Case("user",
+         "Booted as a USB stick without EFI_RNG_PROTOCOL: the kernel's "
+         "user-mode interface (ktest), then a user read of kernel memory "
+         "that must stop only that task.",
+         cmdline="init=ktest", initrd="initrd-test", usb=True, rng=False,
+         expect=["no EFI_RNG_PROTOCOL: boot_info carries no entropy",
+                 "entropy absent (no EFI_RNG_PROTOCOL)",
+                 "ktest: hello",
+                 "fault: thread 'ktest' stopped: read of a kernel page at "
+                 "address 0xffffffff80000000",
+                 "kernel alive after the last thread ended"],
+         expect_re=[r"thread 'ktest': [1-9][0-9]* interrupts taken in "
+                    r"user mode"],
+         tests=13, exit_code=EXIT_USER_FAULT),
+    Case("panic_page_fault",
+         "A kernel page fault panics with the vector, error code, CR2 and "
+         "registers, and exits QEMU with the panic status.",
+         cmdline="init=init crash=page_fault",
+         expect=["PANIC: #PF page fault in the kernel: write to an unmapped "
+                 "page at 0xdead0000",
+                 "vector 14 (#PF page fault), error code 0x2",
+                 "cr2 00000000dead0000", "backtrace: 0xffffffff8"],
+         panic=True, exit_code=EXIT_PANIC),
+    Case("panic_stack_overflow",
+         "A kernel stack overflow hits the guard page and ends in a double "
+         "fault handled on its own IST stack.",
+         cmdline="init=init crash=stack_overflow",
+         expect=["PANIC: kernel stack overflow (double fault",
+                 "vector 8 (#DF double fault)"],
+         panic=True, exit_code=EXIT_PANIC),
+    Case("triple_fault",
+         "The harness itself: a triple fault (empty IDT) resets the machine, "
+         "and the harness sees it in QEMU's reset log.",
+         cmdline="init=init crash=triple_fault",
+         expect=["crash: deliberately crashing the kernel: triple_fault"],
+         triple_fault=True, exit_code=0),
+    Case("loader_missing_kernel",
+         "No \\pith\\kernel.elf: the loader says so and returns "
+         "EFI_NOT_FOUND to the firmware.",
+         omit={"pith/kernel.elf"},
+         expect=[LOADER + "error: \\pith\\kernel.elf: not found on the boot "
+                 "volume (EFI_NOT_FOUND)",
+                 FIRMWARE_GOT],
+         exit_code=STOPPED_BY_HARNESS),
+    Case("loader_truncated_elf",
+         "A kernel.elf cut short: its first segment's data lies past the "
+         "end of the file.",
+         mutate={"pith/kernel.elf": truncate(3000)},
+         expect=[LOADER + "error: \\pith\\kernel.elf: program header 0: "
+                 "segment data extends past end of file (EFI_LOAD_ERROR)",
+                 FIRMWARE_GOT],
+         exit_code=STOPPED_BY_HARNESS),
+    Case("loader_tiny_elf",
+         "A kernel.elf too small to hold an ELF header.",
+         mutate={"pith/kernel.elf": truncate(40)},
+         expect=[LOADER + "error: \\pith\\kernel.elf: file too small for an "
+                 "ELF header (EFI_LOAD_ERROR)",
+                 FIRMWARE_GOT],
+         exit_code=STOPPED_BY_HARNESS),
+    Case("loader_wrong_machine",
+         "A kernel.elf for another machine (AArch64).",
+         mutate={"pith/kernel.elf": set_machine(183)},
+         expect=[LOADER + "error: \\pith\\kernel.elf: wrong machine type "
+                 "(not x86-64) (EFI_LOAD_ERROR)",
+                 FIRMWARE_GOT],
+         exit_code=STOPPED_BY_HARNESS),
+    Case("loader_corrupt_initrd",
+         "An initrd whose first header is not cpio newc.",
+         mutate={"pith/initrd": smash_magic},
+         expect=[LOADER + "error: \\pith\\initrd: not a cpio newc archive "
+                 "(bad header magic) (EFI_LOAD_ERROR)",
+                 FIRMWARE_GOT],
+         exit_code=STOPPED_BY_HARNESS),
+    Case("gdb",
+         "tools/debug: GDB attaches to the halted machine and stops at the "
+         "kernel's entry point with symbols.",
+         gdb=["info symbol $pc", "print/x $pc"],
+         expect=["kernel_entry in section .text",
+                 "= 0xffffffff80000000"],
+         exit_code=None),
+]
+
+
+def esp_files(build, case, workdir):
+    """The image's files for `case`, broken as it asks."""
+    files = {
+        "EFI/BOOT/BOOTX64.EFI": os.path.join(build, "BOOTX64.EFI"),
+        "pith/kernel.elf": os.path.join(build, "kernel.elf"),
+        "pith/initrd": os.path.join(build, case.initrd),
+    }
+    cfg = os.path.join(workdir, "boot.cfg")
+    with open(cfg, "w", encoding="ascii") as f:
+        f.write(f"# test case {case.name}\n{BASE_CMDLINE} {case.cmdline}\n")
+    files["pith/boot.cfg"] = cfg
+    for path in files.values():
+        if not os.path.isfile(path):
+            raise SystemExit(f"{path}: missing; build first "
+                             "(cmake --build --preset default)")
+    for dest, fn in case.mutate.items():
+        with open(files[dest], "rb") as f:
+            data = fn(f.read())
+        broken = os.path.join(workdir, os.path.basename(dest) + ".broken")
+        with open(broken, "wb") as f:
+            f.write(data)
+        files[dest] = broken
+    return {d: s for d, s in files.items() if d not in case.omit}
+
+
+def make_image(build, case, workdir):
+    image = os.path.join(workdir, "pith.img")
+    cmd = [sys.executable, os.path.join(ROOT, "tools", "mkimage"),
+           "--out", image]
+    for dest, src in esp_files(build, case, workdir).items():
+        cmd += ["--file", f"{dest}={src}"]
+    subprocess.run(cmd, check=True)
+    return image
+
+
+class Transcript:
+    """Serial output, line by line, with the checks applied as it arrives."""
+
+    def __init__(self, case, log):
+        self.case = case
+        self.log = log
+        self.partial = ""
+        self.lines = []
+        self.tests = {}
+        self.problems = []
+
+    def feed(self, text):
+        self.log.write(text)
+        self.log.flush()
+        text = ANSI.sub("", self.partial + text).replace("\r", "\n")
+        *complete, self.partial = text.split("\n")
+        for line in complete:
+            self.line(line.strip())
+
+    def line(self, line):
+        if not line:
+            return
+        self.lines.append(line)
+        if "PANIC:" in line and not self.case.panic:
+            self.problems.append(f"kernel panic: {line}")
+        m = TEST_LINE.match(line)
+        if m:
+            name, verdict, why = m.groups()
+            self.tests[name] = verdict
+            if verdict == "FAIL":
+                self.problems.append(f"TEST {name} FAIL {why or ''}")
+
+    def missing(self):
+        text = "\n".join(self.lines)
+        return [e for e in self.case.expect if e not in text] + \
+            [r.pattern for r in self.case.expect_re if not r.search(text)]
+
+    def failed(self):
+        return bool(self.problems)
+
+
+def run_qemu(case, image, workdir, transcript):
+    """Boot; returns QEMU's exit code, STOPPED_BY_HARNESS, or None on
+    timeout."""
+    code, vars_template = pithqemu.ovmf.find()
+    vars_path = pithqemu.ovmf.fresh_vars(vars_template, workdir)
+    reset_log = os.path.join(workdir, "qemu.log")
+    cmd = pithqemu.command(image, vars_path, code, usb=case.usb,
+                           cpu=case.cpu, rng=case.rng, log=reset_log)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    os.set_blocking(proc.stdout.fileno(), False)
+    deadline = time.monotonic() + case.timeout
+    result = None
+    while time.monotonic() < deadline:
+        chunk = proc.stdout.read()
+        if chunk:
+            transcript.feed(chunk.decode("utf-8", "replace"))
+        if proc.poll() is not None:
+            rest = proc.stdout.read()
+            if rest:
+                transcript.feed(rest.decode("utf-8", "replace"))
+            result = proc.returncode
+            break
+        if transcript.failed():
+            break  # a panic or a failed test: no need to wait
+        if case.exit_code == STOPPED_BY_HARNESS and not transcript.missing():
+            result = STOPPED_BY_HARNESS
+            break
+        time.sleep(0.05)
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    transcript.feed("\n")
+    with open(reset_log, encoding="utf-8", errors="replace") as f:
+        triple = "Triple fault" in f.read()
+    if triple and not case.triple_fault:
+        transcript.problems.append("triple fault (QEMU -d cpu_reset)")
+    elif case.triple_fault and not triple:
+        transcript.problems.append("no triple fault in QEMU's reset log")
+    return result
+
+
+def run_gdb(case, build, log):
+    """A debugger case: tools/debug in batch mode."""
+    cmd = [sys.executable, os.path.join(ROOT, "tools", "debug"),
+           "--image", os.path.join(build, "pith.img"),
+           "--kernel", os.path.join(build, "kernel.elf"),
+           "--port", str(20000 + os.getpid() % 20000),
+           "--serial-log", log.name + ".serial"]
+    for c in case.gdb:
+        cmd += ["--batch", c]
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=case.timeout,
+                           check=False)
+    except subprocess.TimeoutExpired:
+        return None, ""
+    return r.returncode, r.stdout.decode("utf-8", "replace")
+
+
+def run_case(case, build):
+    logdir = os.path.join(build, "tests", "qemu")
+    os.makedirs(logdir, exist_ok=True)
+    logpath = os.path.join(logdir, case.name + ".log")
+    start = time.monotonic()
+    with open(logpath, "w", encoding="utf-8") as log, \
+            tempfile.TemporaryDirectory(prefix=f"pith-{case.name}-") as wd:
+        transcript = Transcript(case, log)
+        if case.gdb:
+            rc, out = run_gdb(case, build, log)
+            transcript.feed(out)
+            result = "gdb timed out" if rc is None else None
+        else:
+            image = make_image(build, case, wd)
+            rc = run_qemu(case, image, wd, transcript)
+            result = None
+    elapsed = time.monotonic() - start
+
+    problems = list(transcript.problems)
+    if result:
+        problems.append(result)
+    missing = transcript.missing()
+    if missing:
+        problems += [f"missing line: {m}" for m in missing]
+    if len(transcript.tests) < case.tests:
+        problems.append(f"only {len(transcript.tests)} TEST lines, expected "
+                        f"at least {case.tests}")
+    if case.exit_code is not None and not problems and rc != case.exit_code:
+        if rc is None:
+            problems.append(f"timed out after {case.timeout} s")
+        elif rc == STOPPED_BY_HARNESS:
+            problems.append("stopped, but QEMU should have exited itself")
+        else:
+            problems.append(pithqemu.describe_exit(rc) + "; expected " +
+                            (pithqemu.describe_exit(case.exit_code)
+                             if case.exit_code != STOPPED_BY_HARNESS
+                             else "the firmware to keep running"))
+    passed = sum(1 for v in transcript.tests.values() if v == "PASS")
+    if problems:
+        print(f"FAIL qemu.{case.name} ({elapsed:.1f} s): {case.doc}")
+        for p in problems:
+            print("  - " + p)
+        print(f"  serial log: {logpath}; last lines:")
+        for line in transcript.lines[-25:]:
+            print("    | " + line)
+        return 1
+    print(f"PASS qemu.{case.name} ({elapsed:.1f} s, {passed} TEST cases "
+          f"passed): {case.doc}")
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    p.add_argument("--list", action="store_true")
+    p.add_argument("--timeout-scale", type=float,
+                   default=float(os.environ.get("PITH_TEST_TIMEOUT_SCALE",
+                                                "1")))
+    p.add_argument("cases", nargs="*")
+    a = p.parse_args()
+    if a.list:
+        for c in CASES:
+            print(c.name)
+        return 0
+    by_name = {c.name: c for c in CASES}
+    unknown = [n for n in a.cases if n not in by_name]
+    if unknown:
+        raise SystemExit(f"unknown case(s): {', '.join(unknown)}")
+    if not shutil.which(pithqemu.QEMU):
+        raise SystemExit(f"{pithqemu.QEMU} not found: run tools/setup")
+    status = 0
+    for name in a.cases or by_name:
+        case = by_name[name]
+        case.timeout *= a.timeout_scale
+        status |= run_case(case, os.path.abspath(a.build_dir))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
