@@ -15,7 +15,7 @@
 static const char *const boot_info_errors[BOOT_INFO_E_COUNT] = {
 	[BOOT_INFO_OK] = "ok",
 	[BOOT_INFO_E_MAGIC] = "bad magic: not a boot_info block",
-	[BOOT_INFO_E_VERSION] = "unsupported boot_info version",
+	[BOOT_INFO_E_VERSION] = "boot_info version older than the kernel's",
 	[BOOT_INFO_E_SIZE] = "inconsistent boot_info sizes",
 	[BOOT_INFO_E_MMAP] = "memory map table out of bounds or empty",
 	[BOOT_INFO_E_MMAP_ENTRY] = "bad memory map entry",
@@ -26,6 +26,7 @@ static const char *const boot_info_errors[BOOT_INFO_E_COUNT] = {
 	[BOOT_INFO_E_RANGES] = "kernel/initrd/boot_info/page tables overlap",
 	[BOOT_INFO_E_FRAMEBUFFER] = "inconsistent framebuffer geometry",
 	[BOOT_INFO_E_ACPI] = "ACPI flag set without an RSDP",
+	[BOOT_INFO_E_LOADER_MEMORY] = "boot_info or page tables not in RAM",
 };
 
 const char *boot_info_strerror(enum boot_info_error err)
@@ -117,11 +118,12 @@ static enum boot_info_error check_ranges(const struct boot_info *bi)
 		return BOOT_INFO_E_KERNEL;
 	if (!range_ok(&bi->initrd) || !range_in_ram(bi, &bi->initrd))
 		return BOOT_INFO_E_INITRD;
-	if (!range_ok(&bi->self) || bi->self.size < bi->total_size ||
-	    !range_in_ram(bi, &bi->self) ||
+	if (bi->self.size < bi->total_size)
+		return BOOT_INFO_E_SIZE;
+	if (!range_ok(&bi->self) || !range_in_ram(bi, &bi->self) ||
 	    (bi->page_tables.size && (!range_ok(&bi->page_tables) ||
 				      !range_in_ram(bi, &bi->page_tables))))
-		return BOOT_INFO_E_SIZE;
+		return BOOT_INFO_E_LOADER_MEMORY;
 	for (unsigned i = 0; i < 4; i++) {
 		for (unsigned j = i + 1; j < 4; j++) {
 			if (ranges_overlap(r[i], r[j]))
@@ -148,7 +150,9 @@ enum boot_info_error boot_info_check(const struct boot_info *bi)
 
 	if (bi->magic != BOOT_INFO_MAGIC)
 		return BOOT_INFO_E_MAGIC;
-	if (bi->version != BOOT_INFO_VERSION)
+	/* A newer loader appends fields (header_size says how many bytes);
+	 * an older one lacks some this kernel reads. */
+	if (bi->version < BOOT_INFO_VERSION)
 		return BOOT_INFO_E_VERSION;
 	if (bi->header_size < sizeof(*bi) || bi->total_size < bi->header_size)
 		return BOOT_INFO_E_SIZE;

@@ -3,8 +3,13 @@
  */
 #include "lib/format.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* Widths and precisions are clamped here: no output of Pith needs more,
+ * and it keeps the arithmetic on them from overflowing. */
+#define FMT_FIELD_MAX 4096
 
 struct spec {
 	bool left;     /* '-': pad on the right */
@@ -84,6 +89,28 @@ static void put_num(struct out *o, const struct spec *sp, uint64_t v,
 		pad(o, ' ', sp->width - total);
 }
 
+/* A width or precision from '*': its magnitude, clamped; *negative is set
+ * if it was below zero. */
+static int clamp_field(int v, bool *negative)
+{
+	if (v < 0) {
+		*negative = true;
+		return v < -FMT_FIELD_MAX ? FMT_FIELD_MAX : -v;
+	}
+	return v > FMT_FIELD_MAX ? FMT_FIELD_MAX : v;
+}
+
+/* Digits of a width or precision, added to *v and clamped. */
+static const char *parse_number(const char *f, int *v)
+{
+	for (; *f >= '0' && *f <= '9'; f++) {
+		*v = *v * 10 + (*f - '0');
+		if (*v > FMT_FIELD_MAX)
+			*v = FMT_FIELD_MAX;
+	}
+	return f;
+}
+
 /* Parse flags, width, precision and length; returns the conversion char. */
 static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
@@ -97,23 +124,22 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			break;
 	}
 	if (*f == '*') {
-		sp->width = va_arg(*ap, int);
-		if (sp->width < 0) {
-			sp->left = true;
-			sp->width = -sp->width;
-		}
+		sp->width = clamp_field(va_arg(*ap, int), &sp->left);
 		f++;
 	}
-	for (; *f >= '0' && *f <= '9'; f++)
-		sp->width = sp->width * 10 + (*f - '0');
+	f = parse_number(f, &sp->width);
 	if (*f == '.') {
 		sp->precision = 0;
 		if (*++f == '*') {
-			sp->precision = va_arg(*ap, int);
+			bool negative = false;
+
+			sp->precision =
+				clamp_field(va_arg(*ap, int), &negative);
+			if (negative) /* a negative precision means none */
+				sp->precision = -1;
 			f++;
 		}
-		for (; *f >= '0' && *f <= '9'; f++)
-			sp->precision = sp->precision * 10 + (*f - '0');
+		f = parse_number(f, &sp->precision);
 	}
 	for (;; f++) {
 		if (*f == 'l' || *f == 'z' || *f == 't' || *f == 'j')

@@ -112,6 +112,44 @@ static bool entry_end(const struct boot_mem_range *e, uint64_t *end)
 	return true;
 }
 
+/* Sorted, merged, without empty regions: the fewest slots for the same
+ * memory. */
+static size_t compact(struct mem_region *r, size_t n)
+{
+	n = drop_empty(r, n);
+	sort_regions(r, n);
+	return merge_regions(r, n);
+}
+
+/* Grow a region that x overlaps or touches to cover x; false if none. */
+static bool absorb(struct mem_region *r, size_t n, struct mem_region x)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (x.base <= r[i].end && r[i].base <= x.end) {
+			if (x.base < r[i].base)
+				r[i].base = x.base;
+			if (x.end > r[i].end)
+				r[i].end = x.end;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Remove [base, end), rounded out to pages, from the regions. Empty ranges
+ * remove nothing; regions emptied here give their slot back at once. */
+static enum memmap_error take_out(struct mem_region *r, size_t *n, size_t max,
+				  uint64_t base, uint64_t end)
+{
+	enum memmap_error err;
+
+	if (end <= base)
+		return MEMMAP_OK;
+	err = subtract(r, n, max, page_down(base), page_up(end));
+	*n = drop_empty(r, *n);
+	return err;
+}
+
 enum memmap_error memmap_free_regions(const struct boot_mem_range *map,
 				      size_t n,
 				      const struct mem_region *reserved,
@@ -124,37 +162,75 @@ enum memmap_error memmap_free_regions(const struct boot_mem_range *map,
 
 	*count = 0;
 	for (size_t i = 0; i < n; i++) {
+		struct mem_region x;
+
 		if (!entry_end(&map[i], &end))
 			return MEMMAP_E_OVERFLOW;
 		if (!memmap_type_is_ram(map[i].type))
 			continue;
+		x = (struct mem_region){page_up(map[i].base), page_down(end)};
+		if (x.base >= x.end || absorb(out, k, x))
+			continue;
+		if (k == max_out)
+			k = compact(out,
+				    k); /* absorbing may have freed slots */
 		if (k == max_out)
 			return MEMMAP_E_FULL;
-		out[k++] = (struct mem_region){page_up(map[i].base),
-					       page_down(end)};
+		out[k++] = x;
 	}
-	k = drop_empty(out, k);
-	sort_regions(out, k);
-	k = merge_regions(out, k);
+	k = compact(out, k);
 
 	/* Page 0 stays unused: a null physical address is never valid. */
-	err = subtract(out, &k, max_out, 0, PAGE);
+	err = take_out(out, &k, max_out, 0, PAGE);
 	for (size_t i = 0; i < n && err == MEMMAP_OK; i++) {
-		entry_end(&map[i], &end);
 		if (!memmap_type_is_ram(map[i].type))
-			err = subtract(out, &k, max_out, page_down(map[i].base),
-				       page_up(end));
+			err = take_out(out, &k, max_out, map[i].base,
+				       map[i].base + map[i].size);
 	}
-	for (size_t i = 0; i < nres && err == MEMMAP_OK; i++) {
-		if (reserved[i].end > reserved[i].base)
-			err = subtract(out, &k, max_out,
-				       page_down(reserved[i].base),
-				       page_up(reserved[i].end));
-	}
+	for (size_t i = 0; i < nres && err == MEMMAP_OK; i++)
+		err = take_out(out, &k, max_out, reserved[i].base,
+			       reserved[i].end);
 	if (err != MEMMAP_OK)
 		return err;
-	*count = drop_empty(out, k);
+	*count = k;
 	return MEMMAP_OK;
+}
+
+static void sort_ranges(struct boot_mem_range *r, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct boot_mem_range key = r[i];
+		size_t j = i;
+
+		for (; j > 0 && r[j - 1].base > key.base; j--)
+			r[j] = r[j - 1];
+		r[j] = key;
+	}
+}
+
+size_t memmap_normalize(struct boot_mem_range *r, size_t n)
+{
+	size_t w = 0;
+
+	sort_ranges(r, n);
+	for (size_t i = 0; i < n; i++) {
+		struct boot_mem_range x = r[i];
+		uint64_t prev_end = w ? r[w - 1].base + r[w - 1].size : 0;
+
+		if (x.size == 0)
+			continue;
+		if (w && x.base < prev_end) {
+			if (x.base + x.size <= prev_end)
+				continue; /* wholly inside the previous one */
+			x.size -= prev_end - x.base;
+			x.base = prev_end;
+		}
+		if (w && x.base == prev_end && x.type == r[w - 1].type)
+			r[w - 1].size += x.size;
+		else
+			r[w++] = x;
+	}
+	return w;
 }
 
 uint64_t memmap_total(const struct mem_region *r, size_t n)

@@ -7,6 +7,7 @@
  * so that after it only pure computation on preallocated memory remains.
  */
 #include "lib/boot_info.h"
+#include "lib/memmap.h"
 #include "lib/string.h"
 #include "loader.h"
 
@@ -85,45 +86,6 @@ static uint32_t convert_type(uint32_t t)
 	}
 }
 
-static void sort_ranges(struct boot_mem_range *r, uint32_t n)
-{
-	for (uint32_t i = 1; i < n; i++) {
-		struct boot_mem_range key = r[i];
-		uint32_t j = i;
-
-		for (; j > 0 && r[j - 1].base > key.base; j--)
-			r[j] = r[j - 1];
-		r[j] = key;
-	}
-}
-
-/*
- * Sorted ranges -> sorted, disjoint ranges, adjacent ones of one type merged.
- * Firmware maps should not overlap; if one does, the earlier range keeps the
- * overlapping part, so the result still passes boot_info_check().
- */
-static uint32_t tidy_ranges(struct boot_mem_range *r, uint32_t n)
-{
-	uint32_t w = 0;
-
-	for (uint32_t i = 0; i < n; i++) {
-		struct boot_mem_range x = r[i];
-		uint64_t prev_end = w ? r[w - 1].base + r[w - 1].size : 0;
-
-		if (w && x.base < prev_end) {
-			if (x.base + x.size <= prev_end)
-				continue;
-			x.size -= prev_end - x.base;
-			x.base = prev_end;
-		}
-		if (w && x.base == prev_end && x.type == r[w - 1].type)
-			r[w - 1].size += x.size;
-		else
-			r[w++] = x;
-	}
-	return w;
-}
-
 /* Convert the UEFI map into bi's memory map (capacity `max` entries). */
 static void mmap_convert(const struct mmap_buf *m, struct boot_info *bi,
 			 uint32_t max)
@@ -146,8 +108,7 @@ static void mmap_convert(const struct mmap_buf *m, struct boot_info *bi,
 			.type = convert_type(d->Type),
 		};
 	}
-	sort_ranges(out, n);
-	bi->mmap_count = tidy_ranges(out, n);
+	bi->mmap_count = (uint32_t)memmap_normalize(out, n);
 }
 
 /* The end of the highest memory (not MMIO) the kernel may need mapped,

@@ -46,3 +46,10 @@ EFI_STATUS kernel_load(const struct loaded_file *f, struct kernel_image *out)
 	}
 	return EFI_SUCCESS;
 }
+
+void kernel_free(struct kernel_image *k)
+{
+	if (k->size)
+		BS->FreePages(k->phys, k->size / PAGE_SIZE);
+	k->size = 0;
+}

@@ -64,6 +64,7 @@ struct kernel_image {
 };
 
 EFI_STATUS kernel_load(const struct loaded_file *f, struct kernel_image *out);
+void kernel_free(struct kernel_image *k);
 
 /* paging.c: page tables with identity and direct maps of [0, max_phys)
  * and the kernel at its virtual base. */

@@ -121,16 +121,21 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st_in)
 	BS->SetWatchdogTimer(0, 0, 0, NULL);
 
 	st = files_open_volume(image, &root);
-	if (!EFI_ERROR(st))
-		st = read_config(root);
+	if (EFI_ERROR(st))
+		return st;
+	st = read_config(root);
 	if (!EFI_ERROR(st))
 		st = load_kernel(root, &h.kernel);
 	if (!EFI_ERROR(st))
 		st = load_initrd(root, &h.initrd);
-	if (EFI_ERROR(st))
-		return st;
 	root->Close(root);
 
 	h.test_stale_mapkey = cmdline_flag(cmdline, "loader.test_stale_mapkey");
-	return handoff_boot(&h);
+	if (!EFI_ERROR(st))
+		st = handoff_boot(&h); /* returns only on failure */
+	/* Give the firmware its memory back: it goes on to other boot
+	 * options. (Page tables and boot_info, if made, are small.) */
+	files_free(&h.initrd);
+	kernel_free(&h.kernel);
+	return st;
 }

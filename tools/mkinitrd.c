@@ -5,7 +5,8 @@
  *
  * Each PATH is stored as a regular file named NAME (default: PATH's last
  * component). Timestamps, owners and inode numbers are fixed, so the same
- * inputs always give the same bytes. Exit status 1 and a message on error.
+ * inputs always give the same bytes. On an error: a message, no output file,
+ * and exit status 1 (2 for a usage error).
  */
 #define _POSIX_C_SOURCE 200809L /* fileno, fstat */
 
@@ -21,6 +22,7 @@
 #define MODE_REG_EXEC 0100755u
 
 static const char *progname = "mkinitrd";
+static const char *partial; /* the output file while it is being written */
 
 static void die(const char *fmt, const char *arg, const char *detail)
 {
@@ -29,6 +31,8 @@ static void die(const char *fmt, const char *arg, const char *detail)
 	if (detail)
 		fprintf(stderr, ": %s", detail);
 	fputc('\n', stderr);
+	if (partial)
+		remove(partial);
 	exit(1);
 }
 
@@ -107,6 +111,7 @@ int main(int argc, char **argv)
 	out = fopen(outpath, "wb");
 	if (!out)
 		die("%s", outpath, strerror(errno));
+	partial = outpath;
 	for (; i < argc; i++) {
 		char *path = argv[i], *name = strchr(path, '=');
 		uint32_t size;
@@ -128,5 +133,6 @@ int main(int argc, char **argv)
 	write_member(out, &off, "TRAILER!!!", 0, 0, "", 0, outpath);
 	if (fclose(out) != 0)
 		die("%s: write failed", outpath, strerror(errno));
+	partial = NULL;
 	return 0;
 }

@@ -8,7 +8,10 @@
  * it with boot_info_check() before trusting a single field.
  *
  * Evolving the contract: new fields go at the end of struct boot_info and
- * bump BOOT_INFO_VERSION; header_size tells an older kernel how far to skip.
+ * bump BOOT_INFO_VERSION. A kernel accepts its own version and newer ones
+ * (whose header_size is larger: it skips what it does not know) and refuses
+ * older ones, which lack fields it reads. An incompatible change would need
+ * a new magic.
  */
 #ifndef BOOT_BOOT_INFO_H
 #define BOOT_BOOT_INFO_H

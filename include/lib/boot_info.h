@@ -11,7 +11,7 @@
 enum boot_info_error {
 	BOOT_INFO_OK = 0,
 	BOOT_INFO_E_MAGIC,	/* not a boot_info block */
-	BOOT_INFO_E_VERSION,	/* a version this kernel does not know */
+	BOOT_INFO_E_VERSION,	/* older than this kernel: fields missing */
 	BOOT_INFO_E_SIZE,	/* header/total sizes inconsistent */
 	BOOT_INFO_E_MMAP,	/* memory map table out of bounds or empty */
 	BOOT_INFO_E_MMAP_ENTRY, /* an entry is unaligned, empty or wraps */
@@ -20,8 +20,9 @@ enum boot_info_error {
 	BOOT_INFO_E_KERNEL,	/* kernel range empty, unaligned or not RAM */
 	BOOT_INFO_E_INITRD,	/* initrd range empty or not RAM */
 	BOOT_INFO_E_RANGES, /* kernel/initrd/boot_info/page tables overlap */
-	BOOT_INFO_E_FRAMEBUFFER, /* inconsistent framebuffer geometry */
-	BOOT_INFO_E_ACPI,	 /* ACPI flag set but no RSDP */
+	BOOT_INFO_E_FRAMEBUFFER,   /* inconsistent framebuffer geometry */
+	BOOT_INFO_E_ACPI,	   /* ACPI flag set but no RSDP */
+	BOOT_INFO_E_LOADER_MEMORY, /* block or page tables wrap or not RAM */
 	BOOT_INFO_E_COUNT
 };
 

@@ -5,6 +5,7 @@
  * Supported: %% %c %s %d %i %u %x %X %o %p, the flags '-' and '0', a field
  * width and precision (numbers or '*'), and the length modifiers hh h l ll z
  * t j. %p prints 0x followed by 16 hex digits. A NULL %s prints "(null)".
+ * Widths and precisions are clamped to 4096.
  */
 #ifndef LIB_FORMAT_H
 #define LIB_FORMAT_H

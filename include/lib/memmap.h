@@ -43,6 +43,15 @@ enum memmap_error memmap_free_regions(const struct boot_mem_range *map,
 				      size_t nres, struct mem_region *out,
 				      size_t max_out, size_t *count);
 
+/*
+ * Put a map straight from the firmware into boot_info form, in place:
+ * sorted by base, disjoint, adjacent ranges of one type merged. Where two
+ * ranges overlap (a firmware bug), the one with the lower base keeps the
+ * overlap. Entries must not wrap (base + size <= 2^64). Returns the new
+ * number of entries.
+ */
+size_t memmap_normalize(struct boot_mem_range *r, size_t n);
+
 /* Sum of the sizes of `n` regions. */
 uint64_t memmap_total(const struct mem_region *r, size_t n);
 

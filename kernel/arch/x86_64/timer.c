@@ -70,29 +70,20 @@ static bool calibrate_once(uint32_t *apic_ticks, uint64_t *tsc_ticks)
 	return true;
 }
 
-static int cmp_u32(uint32_t a, uint32_t b)
-{
-	return a < b ? -1 : a > b;
-}
-
 static bool calibrate_with_pit(void)
 {
-	uint32_t a[CAL_ROUNDS], tmp;
-	uint64_t tsc = 0, t;
+	uint32_t a[CAL_ROUNDS] = {0};
+	uint64_t tsc = 0;
 
 	for (int i = 0; i < CAL_ROUNDS; i++) {
-		if (!calibrate_once(&a[i], &t))
+		uint32_t v;
+		int j = i;
+
+		if (!calibrate_once(&v, &tsc)) /* tsc: the last round's */
 			return false;
-		tsc = t; /* the last round: caches and TLB are warm */
-	}
-	for (int i = 0; i < CAL_ROUNDS; i++) { /* sort: take the median */
-		for (int j = i + 1; j < CAL_ROUNDS; j++) {
-			if (cmp_u32(a[j], a[i]) < 0) {
-				tmp = a[i];
-				a[i] = a[j];
-				a[j] = tmp;
-			}
-		}
+		for (; j > 0 && a[j - 1] > v; j--) /* keep a[] sorted */
+			a[j] = a[j - 1];
+		a[j] = v;
 	}
 	apic_timer_hz = (uint64_t)a[CAL_ROUNDS / 2] * (1000 / CAL_MS);
 	tsc_hz = tsc * (1000 / CAL_MS);
