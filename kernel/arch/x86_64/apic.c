@@ -57,13 +57,13 @@ void apic_init(void)
 
 	if (!cpu_features.apic)
 		panic("apic: this CPU has no local APIC");
+	/* Disabled -> xAPIC -> x2APIC: the transitions the SDM allows. */
 	base |= APIC_BASE_ENABLE;
-	if (cpu_features.x2apic) {
+	wrmsr(MSR_APIC_BASE, base);
+	if (cpu_features.x2apic)
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
-	} else {
-		wrmsr(MSR_APIC_BASE, base);
+	else
 		mmio = arch_map_device(base & APIC_BASE_ADDR, PAGE_SIZE);
-	}
 	apic_write(REG_TPR, 0); /* accept every priority */
 	apic_write(REG_LVT_LINT0, LVT_MASKED);
 	apic_write(REG_LVT_ERROR, LVT_MASKED);
