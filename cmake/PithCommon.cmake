@@ -29,6 +29,7 @@ set(CMAKE_ASM_FLAGS_RELEASE "-g")
 
 # Pure, host-testable code shared by loader, kernel and host tools.
 set(PITH_LIB_SOURCES
+  ${CMAKE_SOURCE_DIR}/lib/acpi.c
   ${CMAKE_SOURCE_DIR}/lib/boot_info.c
   ${CMAKE_SOURCE_DIR}/lib/cmdline.c
   ${CMAKE_SOURCE_DIR}/lib/cpio.c
@@ -49,4 +50,29 @@ function(pith_add_lib name)
   add_library(${name} STATIC ${sources})
   target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/include)
   target_compile_options(${name} PRIVATE ${PITH_WARNINGS} ${arg_OPTIONS})
+endfunction()
+
+# The ABI, generated from sdk/abi/pith.toml (sdk/abi/gen.py) into
+# ${CMAKE_BINARY_DIR}/gen: pith/abi.h, pith/invocations.h,
+# kernel/invocation_table.h and docs/api.md. Targets that use the headers
+# link the interface library pith-abi.
+function(pith_generate_abi)
+  find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter)
+  set(gen ${CMAKE_BINARY_DIR}/gen)
+  set(outputs
+    ${gen}/include/pith/abi.h
+    ${gen}/include/pith/invocations.h
+    ${gen}/include/kernel/invocation_table.h
+    ${gen}/docs/api.md)
+  add_custom_command(OUTPUT ${outputs}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/sdk/abi/gen.py
+            ${CMAKE_SOURCE_DIR}/sdk/abi/pith.toml ${gen}
+    DEPENDS ${CMAKE_SOURCE_DIR}/sdk/abi/gen.py ${CMAKE_SOURCE_DIR}/sdk/abi/pith.toml
+    COMMENT "Generating the ABI from sdk/abi/pith.toml"
+    VERBATIM)
+  add_custom_target(pith-abi-gen DEPENDS ${outputs})
+  add_library(pith-abi INTERFACE)
+  target_include_directories(pith-abi INTERFACE ${gen}/include
+    ${CMAKE_SOURCE_DIR}/sdk/include)
+  add_dependencies(pith-abi pith-abi-gen)
 endfunction()

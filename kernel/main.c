@@ -14,12 +14,24 @@
 
 _Noreturn void kmain(uint64_t boot_info_phys);
 
+static unsigned timeslice; /* ms, from the command line */
+
 static void apply_cmdline(const char *cmdline)
 {
-	char level[16];
+	char level[16], value[16];
 	enum log_level lvl;
+	unsigned ms = SCHED_TIMESLICE_DEFAULT_MS;
 
 	shutdown_init(cmdline);
+	if (cmdline_get(cmdline, "timeslice_ms", value, sizeof(value))) {
+		ms = 0;
+		for (const char *p = value;
+		     *p >= '0' && *p <= '9' && ms < 10000; p++)
+			ms = ms * 10 + (unsigned)(*p - '0');
+		if (ms == 0)
+			ms = SCHED_TIMESLICE_DEFAULT_MS;
+	}
+	timeslice = ms;
 	if (cmdline_get(cmdline, "loglevel", level, sizeof(level))) {
 		if (log_parse_level(level, &lvl))
 			log_set_level(lvl);
@@ -81,9 +93,11 @@ void kmain(uint64_t boot_info_phys)
 	mem_init(bi);
 	arch_vm_init(bi);
 	arch_late_init(bi);
+	sched_init((timeslice * arch_timer_hz() + 999) / 1000);
+	pr_info("sched: timeslice %u ms", timeslice);
 	crash_if_asked(cmdline);
 
-	root_task_create(bi, cmdline);
+	shutdown_watch(root_task_create(bi, cmdline));
 	mem_close_boot_allocator();
-	sched_schedule();
+	sched_exit_to_user();
 }

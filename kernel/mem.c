@@ -13,6 +13,48 @@ static size_t nregions;
 static uint64_t boot_allocated;
 static bool boot_allocator_closed;
 static uint64_t kernel_phys, kernel_virt, kernel_size;
+static struct mem_region direct[MEM_MAX_REGIONS]; /* sorted, disjoint */
+static size_t ndirect;
+
+bool mem_type_direct_mapped(uint32_t type)
+{
+	return type == BOOT_MEM_USABLE || type == BOOT_MEM_LOADER ||
+	       type == BOOT_MEM_ACPI_RECLAIM || type == BOOT_MEM_ACPI_NVS ||
+	       type == BOOT_MEM_RUNTIME;
+}
+
+bool mem_is_direct_mapped(uint64_t pa, uint64_t len)
+{
+	size_t lo = 0, hi = ndirect;
+
+	if (len > UINT64_MAX - pa)
+		return false;
+	while (lo < hi) { /* the last region starting at or below pa */
+		size_t mid = (lo + hi) / 2;
+
+		if (direct[mid].base <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && pa + len <= direct[lo - 1].end;
+}
+
+/* Remember what the direct map covers, merging neighbours. */
+static void note_direct_map(const struct boot_info *bi)
+{
+	const struct boot_mem_range *m = boot_info_mmap(bi);
+
+	for (uint32_t i = 0; i < bi->mmap_count; i++) {
+		if (!mem_type_direct_mapped(m[i].type))
+			continue;
+		if (ndirect && direct[ndirect - 1].end == m[i].base)
+			direct[ndirect - 1].end += m[i].size;
+		else if (ndirect < MEM_MAX_REGIONS)
+			direct[ndirect++] = (struct mem_region){
+				m[i].base, m[i].base + m[i].size};
+	}
+}
 
 uint64_t kernel_image_phys(const void *va)
 {
@@ -36,6 +78,7 @@ void mem_init(const struct boot_info *bi)
 	};
 	enum memmap_error err;
 
+	note_direct_map(bi); /* the map is sorted (boot_info_check) */
 	kernel_phys = bi->kernel.base;
 	kernel_virt = bi->kernel_virt;
 	kernel_size = bi->kernel.size;
@@ -73,6 +116,36 @@ uint64_t mem_alloc_page(void)
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	boot_allocated += PAGE_SIZE;
 	return pa;
+}
+
+uint64_t mem_alloc_aligned(unsigned bits)
+{
+	uint64_t size = 1ULL << bits;
+
+	KASSERT(!boot_allocator_closed && bits >= 12);
+	for (size_t i = nregions; i-- > 0;) {
+		struct mem_region *r = &regions[i];
+		uint64_t pa;
+
+		if (r->end - r->base < size)
+			continue;
+		pa = (r->end - size) & ~(size - 1);
+		if (pa < r->base)
+			continue;
+		/* The block may leave a hole above it: a region of its own. */
+		if (pa + size < r->end && nregions < MEM_MAX_REGIONS) {
+			for (size_t j = nregions; j > i + 1; j--)
+				regions[j] = regions[j - 1];
+			regions[i + 1] = (struct mem_region){pa + size, r->end};
+			nregions++;
+		}
+		r->end = pa;
+		memset(phys_to_virt(pa), 0, size);
+		boot_allocated += size;
+		return pa;
+	}
+	panic("mem: no %llu KiB block for boot",
+	      (unsigned long long)size >> 10);
 }
 
 void mem_close_boot_allocator(void)

@@ -1,9 +1,10 @@
 /*
  * The scheduler (see include/kernel/sched.h).
  *
- * Bring-up version: threads run in the order they were added, each until it
- * exits or faults; timer interrupts do not yet preempt. The idle loop halts
- * the CPU until an interrupt arrives.
+ * Each priority has a circular doubly linked ready queue; the running
+ * thread stays at the head of its queue until its timeslice ends or it
+ * yields, blocks or stops. ready_words has one bit per priority with a
+ * non-empty queue, ready_summary one bit per non-zero word of it.
  */
 #include "kernel/sched.h"
 
@@ -11,70 +12,165 @@
 #include "kernel/panic.h"
 #include "kernel/shutdown.h"
 
-#define SCHED_MAX_THREADS      8
 #define IDLE_TICKS_BEFORE_EXIT 3
 
-struct thread *sched_current;
-static struct thread *threads[SCHED_MAX_THREADS];
-static unsigned nthreads;
+struct tcb *sched_current;
+static struct tcb *ready[SCHED_PRIORITIES];
+static uint64_t ready_words[SCHED_PRIORITIES / 64];
+static uint64_t ready_summary;
+static unsigned timeslice = 2;
 
-void sched_add(struct thread *t)
+void sched_init(unsigned timeslice_ticks)
 {
-	KASSERT(nthreads < SCHED_MAX_THREADS);
-	t->state = THREAD_RUNNABLE;
-	threads[nthreads++] = t;
+	timeslice = timeslice_ticks ? timeslice_ticks : 1;
 }
 
-static struct thread *pick_next(void)
+static void mark(unsigned prio)
 {
-	for (unsigned i = 0; i < nthreads; i++) {
-		if (threads[i]->state == THREAD_RUNNABLE)
-			return threads[i];
+	ready_words[prio / 64] |= 1ULL << (prio % 64);
+	ready_summary |= 1ULL << (prio / 64);
+}
+
+static void unmark(unsigned prio)
+{
+	ready_words[prio / 64] &= ~(1ULL << (prio % 64));
+	if (!ready_words[prio / 64])
+		ready_summary &= ~(1ULL << (prio / 64));
+}
+
+static bool queued(const struct tcb *t)
+{
+	return t->sched_next != NULL;
+}
+
+void sched_add(struct tcb *t)
+{
+	struct tcb **head = &ready[t->priority];
+
+	KASSERT(t->state == TCB_RUNNABLE);
+	if (queued(t))
+		return;
+	if (!*head) {
+		t->sched_next = t->sched_prev = t;
+		*head = t;
+		mark(t->priority);
+	} else { /* at the tail: just before the head */
+		t->sched_next = *head;
+		t->sched_prev = (*head)->sched_prev;
+		t->sched_prev->sched_next = t;
+		(*head)->sched_prev = t;
 	}
-	return NULL;
+	if (!t->timeslice)
+		t->timeslice = timeslice;
 }
 
-/* How the first thread (the root task) ended decides the status. */
-static enum shutdown_status final_status(void)
+void sched_remove(struct tcb *t)
 {
-	const struct thread *root = threads[0];
+	struct tcb **head = &ready[t->priority];
 
-	KASSERT(nthreads > 0);
-	if (root->state == THREAD_STOPPED)
-		return SHUTDOWN_USER_FAULT;
-	return root->exit_status == 0 ? SHUTDOWN_PASS : SHUTDOWN_FAIL;
+	if (!queued(t))
+		return;
+	if (t->sched_next == t) {
+		*head = NULL;
+		unmark(t->priority);
+	} else {
+		t->sched_prev->sched_next = t->sched_next;
+		t->sched_next->sched_prev = t->sched_prev;
+		if (*head == t)
+			*head = t->sched_next;
+	}
+	t->sched_next = t->sched_prev = NULL;
+	if (sched_current == t)
+		sched_current = NULL;
+}
+
+void sched_set_priority(struct tcb *t, unsigned priority)
+{
+	bool was_queued = queued(t);
+	struct tcb *cur = sched_current;
+
+	sched_remove(t);
+	t->priority = (uint8_t)priority;
+	if (was_queued)
+		sched_add(t);
+	if (cur == t)
+		sched_current = t;
+}
+
+/* Send the head of t's queue to the back with a fresh timeslice. */
+static void rotate(struct tcb *t)
+{
+	struct tcb **head = &ready[t->priority];
+
+	t->timeslice = timeslice;
+	if (queued(t) && *head == t)
+		*head = t->sched_next;
+}
+
+void sched_yield(struct tcb *t)
+{
+	rotate(t);
+}
+
+void sched_tick(void)
+{
+	struct tcb *t = sched_current;
+
+	if (t && t->state == TCB_RUNNABLE && t->timeslice &&
+	    --t->timeslice == 0)
+		rotate(t);
+}
+
+static struct tcb *pick(void)
+{
+	unsigned w, prio;
+
+	if (!ready_summary)
+		return NULL;
+	w = 63 - (unsigned)__builtin_clzll(ready_summary);
+	prio = w * 64 + 63 - (unsigned)__builtin_clzll(ready_words[w]);
+	return ready[prio];
 }
 
 /*
- * Nothing can run again. A test image (debug_exit) reports how the root
- * task ended and exits QEMU, after a few timer ticks that show the kernel
- * itself still runs; otherwise the CPU idles.
+ * Nothing can run. Wait for an interrupt that changes that. A test image
+ * (debug_exit) whose root task did not shut the machine down ends after a
+ * few ticks, which show that the kernel itself still runs.
  */
 static _Noreturn void idle(void)
 {
 	uint64_t start = arch_timer_ticks();
+	bool said = false;
 
-	pr_info("sched: no runnable threads; idle");
 	for (;;) {
+		struct tcb *next = pick();
 		uint64_t idle_ticks = arch_timer_ticks() - start;
 
+		if (next) {
+			sched_current = next;
+			arch_return_to_user(next);
+		}
+		if (!said) {
+			pr_info("sched: no runnable threads; idle");
+			said = true;
+		}
 		if (shutdown_via_debug_exit() &&
 		    idle_ticks >= IDLE_TICKS_BEFORE_EXIT) {
 			pr_info("sched: kernel alive after the last thread "
-				"ended (%llu timer ticks in idle)",
+				"stopped (%llu timer ticks in idle)",
 				(unsigned long long)idle_ticks);
-			shutdown(final_status());
+			shutdown(shutdown_idle_status());
 		}
 		arch_idle();
 	}
 }
 
-void sched_schedule(void)
+void sched_exit_to_user(void)
 {
-	struct thread *next = pick_next();
+	struct tcb *next = pick();
 
+	if (!next)
+		idle();
 	sched_current = next;
-	if (next)
-		arch_enter_user(&next->ctx, next->vspace);
-	idle();
+	arch_return_to_user(next);
 }

@@ -18,7 +18,10 @@ bool uaccess_copy_in(uint64_t vspace, void *dst, uint64_t src, size_t len)
 
 		if (chunk > len)
 			chunk = len;
-		if (!arch_vm_user_lookup(vspace, src, false, &pa))
+		/* Device memory mapped to the user is not in the kernel's
+		 * direct map: refuse it rather than fault on it. */
+		if (!arch_vm_user_lookup(vspace, src, false, &pa) ||
+		    !mem_is_direct_mapped(pa, chunk))
 			return false;
 		memcpy(out, phys_to_virt(pa), chunk);
 		out += chunk;

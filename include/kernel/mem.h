@@ -18,15 +18,34 @@
 #define PAGE_SIZE	4096ULL
 #define MEM_MAX_REGIONS 256
 
+#if PITH_HOST
+/* Host builds (tests) stand in a buffer for physical memory. */
+void *phys_to_virt(uint64_t pa);
+uint64_t virt_to_phys(const void *va);
+#else
 static inline void *phys_to_virt(uint64_t pa)
 {
 	return (void *)(uintptr_t)(DIRECT_MAP_BASE + pa);
 }
 
+/* The physical address of a direct-mapped kernel pointer (objects). */
+static inline uint64_t virt_to_phys(const void *va)
+{
+	return (uint64_t)(uintptr_t)va - DIRECT_MAP_BASE;
+}
+#endif
+
+/* Memory of these types is in the kernel's direct map. */
+bool mem_type_direct_mapped(uint32_t type);
+/* Is [pa, pa + len) in the direct map (RAM, not device memory)? */
+bool mem_is_direct_mapped(uint64_t pa, uint64_t len);
+
 void mem_init(const struct boot_info *bi);
 
 /* A zeroed page, boot-time only. Running out at boot panics. */
 uint64_t mem_alloc_page(void);
+/* 2^bits zeroed bytes, naturally aligned, boot-time only. */
+uint64_t mem_alloc_aligned(unsigned bits);
 /* No more boot allocations: from here on memory belongs to user space. */
 void mem_close_boot_allocator(void);
 

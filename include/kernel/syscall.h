@@ -1,12 +1,12 @@
 /*
- * The system call layer: decode the number, check every argument, invoke.
+ * The system call layer: decode the number, then invoke.
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
-#include "kernel/thread.h"
+#include "caps/tcb.h"
 
-/* Handle the syscall whose registers are in t->ctx; never returns. */
-_Noreturn void syscall_dispatch(struct thread *t);
+/* Handle the system call whose registers are in t->ctx; never returns. */
+_Noreturn void syscall_dispatch(struct tcb *t);
 
 #endif

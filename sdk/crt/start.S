@@ -1,6 +1,8 @@
 /*
  * Program entry. The kernel starts a program at _start with a 16-byte
- * aligned stack; main's return value becomes the exit status.
+ * aligned stack and, for the root task, the boot-info page's address in
+ * %rdi. pith_start() (sdk/lib/pith.c) runs main and passes its result to
+ * pith_exit().
  */
 	.section .text.start, "ax"
 	.globl _start
@@ -8,8 +10,6 @@
 _start:
 	xorl %ebp, %ebp		/* terminates backtraces */
 	andq $-16, %rsp
-	call main
-	movl %eax, %edi
-	call pith_exit
+	call pith_start
 	ud2
 	.size _start, . - _start

@@ -1,23 +1,35 @@
 /*
- * The SDK's system call wrappers and debug output.
+ * The SDK's runtime: start-up state, debug output, errors.
  */
 #include "pith/pith.h"
 
 #include "lib/format.h"
 #include "lib/string.h"
-#include "pith/syscall.h"
 
 #define PRINTF_MAX 512
 
-enum pith_error pith_debug_write(const char *s, size_t len)
+const struct pith_bootinfo *pith_bootinfo;
+pith_cptr_t pith_debug_cap = PITH_SLOT_DEBUG;
+
+int main(void);
+_Noreturn void pith_start(const struct pith_bootinfo *bi);
+
+/* Called by _start with what the kernel passed in %rdi. */
+void pith_start(const struct pith_bootinfo *bi)
 {
-	return (enum pith_error)pith_syscall2(PITH_SYS_DEBUG_PUTS,
-					      (uint64_t)(uintptr_t)s, len);
+	if (bi && bi->magic == PITH_BOOTINFO_MAGIC)
+		pith_bootinfo = bi;
+	pith_exit(main());
 }
 
-enum pith_error pith_debug_puts(const char *s)
+enum pith_error pith_console_write(const char *s, size_t len)
 {
-	return pith_debug_write(s, strlen(s));
+	return pith_debug_write(pith_debug_cap, (uint64_t)(uintptr_t)s, len);
+}
+
+enum pith_error pith_console_puts(const char *s)
+{
+	return pith_console_write(s, strlen(s));
 }
 
 int pith_printf(const char *fmt, ...)
@@ -29,15 +41,16 @@ int pith_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	pith_debug_write(buf,
-			 n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	pith_console_write(buf,
+			   n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }
 
 void pith_exit(int status)
 {
-	pith_syscall2(PITH_SYS_EXIT, (uint64_t)(unsigned)status, 0);
-	__builtin_unreachable();
+	pith_debug_shutdown(pith_debug_cap, (uint64_t)(unsigned)status);
+	for (;;) /* not the root task: nothing else to do yet */
+		pith_yield();
 }
 
 const char *pith_error_name(enum pith_error err)

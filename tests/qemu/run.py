@@ -87,8 +87,9 @@ def smash_magic(data):
 CASES = [
     Case("boot",
          "The image boots from a SATA disk to the root task's hello; the "
-         "loader retries ExitBootServices after a stale map key; init exits "
-         "0 and the kernel keeps running.",
+         "loader retries ExitBootServices after a stale map key; init gets "
+         "its capabilities and shuts the machine down through its Debug "
+         "capability.",
          cmdline="init=init loader.test_stale_mapkey",
          expect=["pith loader: command line: loglevel=info debug_exit "
                  "init=init loader.test_stale_mapkey",
@@ -97,8 +98,8 @@ CASES = [
                  "0 pages writable and executable",
                  "timer: APIC timer",
                  "init: hello from user mode",
-                 "thread 'init' exited with status 0",
-                 "kernel alive after the last thread ended"],
+                 "debug: shutdown requested by 'init' with status 0"],
+         expect_re=[r"init: \d+ untyped capabilities: \d+ KiB of RAM"],
          exit_code=EXIT_PASS),
     Case("user",
          "Booted as a USB stick without EFI_RNG_PROTOCOL: the kernel's "
@@ -110,7 +111,7 @@ CASES = [
                  "ktest: hello",
                  "fault: thread 'ktest' stopped: read of a kernel page at "
                  "address 0xffffffff80000000",
-                 "kernel alive after the last thread ended"],
+                 "kernel alive after the last thread stopped"],
          expect_re=[r"thread 'ktest': [1-9][0-9]* interrupts taken in "
                     r"user mode"],
          tests=13, exit_code=EXIT_USER_FAULT),

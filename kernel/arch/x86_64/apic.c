@@ -30,6 +30,7 @@
 #define LVT_MASKED (1u << 16)
 
 static volatile uint32_t *mmio; /* xAPIC registers; NULL in x2APIC mode */
+static uint64_t base_phys;
 
 uint32_t apic_read(unsigned reg)
 {
@@ -46,6 +47,16 @@ void apic_write(unsigned reg, uint32_t v)
 		mmio[reg / 4] = v;
 }
 
+uint64_t apic_phys(void)
+{
+	return base_phys;
+}
+
+uint32_t apic_id(void)
+{
+	return mmio ? apic_read(REG_ID) >> 24 : apic_read(REG_ID);
+}
+
 void apic_eoi(void)
 {
 	apic_write(REG_EOI, 0);
@@ -57,6 +68,7 @@ void apic_init(void)
 
 	if (!cpu_features.apic)
 		panic("apic: this CPU has no local APIC");
+	base_phys = base & APIC_BASE_ADDR;
 	/* Disabled -> xAPIC -> x2APIC: the transitions the SDM allows. */
 	base |= APIC_BASE_ENABLE;
 	wrmsr(MSR_APIC_BASE, base);

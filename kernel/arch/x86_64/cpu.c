@@ -129,3 +129,42 @@ void arch_debug_exit(unsigned status)
 {
 	outb(0xf4, (uint8_t)status);
 }
+
+uint32_t arch_port_in(uint16_t port, unsigned width)
+{
+	uint32_t v;
+
+	if (width == 1)
+		return inb(port);
+	if (width == 2) {
+		uint16_t w;
+
+		__asm__ volatile("inw %1, %0" : "=a"(w) : "Nd"(port));
+		return w;
+	}
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+void arch_port_out(uint16_t port, unsigned width, uint32_t value)
+{
+	if (width == 1)
+		outb(port, (uint8_t)value);
+	else if (width == 2)
+		__asm__ volatile("outw %0, %1"
+				 :
+				 : "a"((uint16_t)value), "Nd"(port));
+	else
+		__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
+
+unsigned arch_phys_bits(void)
+{
+	uint32_t r[4];
+
+	cpuid(0x80000000, 0, r);
+	if (r[0] < 0x80000008)
+		return 36;
+	cpuid(0x80000008, 0, r);
+	return r[0] & 0xff;
+}

@@ -7,6 +7,7 @@
  * kernel bug and panics. Interrupts are acknowledged and counted.
  */
 #include "arch/x86.h"
+#include "caps/irq.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/sched.h"
@@ -112,6 +113,12 @@ static bool handle_interrupt(unsigned vector)
 {
 	if (vector == VEC_TIMER) {
 		timer_tick();
+		sched_tick();
+		apic_eoi();
+		return true;
+	}
+	if (irq_vector_is_device(vector)) {
+		irq_handle(vector);
 		apic_eoi();
 		return true;
 	}
@@ -132,7 +139,7 @@ static bool handle_interrupt(unsigned vector)
 
 void trap_user(struct arch_context *ctx)
 {
-	struct thread *t = sched_current;
+	struct tcb *t = sched_current;
 	struct fault_info f;
 	unsigned vector = (unsigned)ctx->vector;
 
@@ -143,10 +150,11 @@ void trap_user(struct arch_context *ctx)
 	KASSERT(t && ctx == &t->ctx);
 	if (handle_interrupt(vector)) {
 		t->interrupts++;
-		arch_enter_user(ctx, t->vspace);
+	} else {
+		classify(ctx, &f);
+		tcb_fault(t, &f);
 	}
-	classify(ctx, &f);
-	thread_fault(t, &f);
+	sched_exit_to_user();
 }
 
 void trap_kernel(struct arch_context *ctx)
@@ -169,7 +177,7 @@ void trap_kernel(struct arch_context *ctx)
 
 void syscall_from_user(struct arch_context *ctx)
 {
-	struct thread *t = sched_current;
+	struct tcb *t = sched_current;
 
 	KASSERT(t && ctx == &t->ctx);
 	syscall_dispatch(t);

@@ -2,8 +2,14 @@
  * Entering and leaving user mode: thread contexts, the syscall MSRs, and
  * the choice between sysret (fast, for syscall frames) and iret (any
  * frame).
+ *
+ * Per-thread state beyond the register frame is switched only when the
+ * thread changes: the FPU/SSE registers (fxsave/fxrstor) and the user %gs
+ * base, which points at the thread's IPC buffer (MSR_KERNEL_GS_BASE holds
+ * the user's value while the kernel runs).
  */
 #include "arch/x86.h"
+#include "caps/tcb.h"
 #include "kernel/arch.h"
 #include "kernel/uaccess.h"
 #include "lib/string.h"
@@ -16,8 +22,24 @@ extern char syscall_entry[];
 _Noreturn void user_return_iret(struct arch_context *ctx);
 _Noreturn void user_return_sysret(struct arch_context *ctx);
 
+static struct arch_fpu fpu_initial; /* a clean FPU state, from boot */
+static struct tcb *fpu_owner;	    /* whose state the FPU holds */
+static struct tcb *gs_owner;	    /* whose %gs base is loaded */
+
+static void fxsave(struct arch_fpu *f)
+{
+	__asm__ volatile("fxsave64 %0" : "=m"(*f));
+}
+
+static void fxrstor(const struct arch_fpu *f)
+{
+	__asm__ volatile("fxrstor64 %0" : : "m"(*f));
+}
+
 void syscall_init(void)
 {
+	uint32_t mxcsr = 0x1f80; /* all SIMD exceptions masked */
+
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* syscall: CS = 0x08, SS = 0x10. sysret: SS = 0x10 + 8, CS = 0x10 +
 	 * 16, both with RPL 3 (SEL_USER_DATA, SEL_USER_CODE). */
@@ -25,6 +47,8 @@ void syscall_init(void)
 				(uint64_t)SEL_KERNEL_CODE << 32);
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	wrmsr(MSR_SFMASK, SFMASK_BITS);
+	__asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
+	fxsave(&fpu_initial);
 }
 
 void arch_context_init_user(struct arch_context *ctx, uint64_t entry,
@@ -38,15 +62,119 @@ void arch_context_init_user(struct arch_context *ctx, uint64_t entry,
 	ctx->rflags = RFLAGS_IF | RFLAGS_RESERVED1;
 }
 
-void arch_set_syscall_result(struct arch_context *ctx, uint64_t value)
+void arch_tcb_init(struct tcb *t)
 {
-	ctx->rax = value;
+	arch_context_init_user(&t->ctx, 0, 0);
+	t->fpu = fpu_initial;
 }
 
-void arch_enter_user(struct arch_context *ctx, uint64_t root)
+void arch_tcb_forget(struct tcb *t)
 {
-	uint64_t end = (uint64_t)(uintptr_t)(ctx + 1);
+	if (fpu_owner == t)
+		fpu_owner = NULL;
+	if (gs_owner == t)
+		gs_owner = NULL;
+}
 
+void arch_tcb_set_ipc_buffer(struct tcb *t, uint64_t vaddr)
+{
+	t->ipc_buffer = vaddr;
+	if (gs_owner == t)
+		gs_owner = NULL; /* reload on the next entry */
+}
+
+/* ABI order: rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8-r15 */
+static uint64_t *reg_slot(struct arch_context *c, unsigned i)
+{
+	uint64_t *const order[ARCH_REGISTERS] = {
+		&c->rip, &c->rsp, &c->rflags, &c->rax, &c->rbx, &c->rcx,
+		&c->rdx, &c->rsi, &c->rdi,    &c->rbp, &c->r8,	&c->r9,
+		&c->r10, &c->r11, &c->r12,    &c->r13, &c->r14, &c->r15,
+	};
+
+	return order[i];
+}
+
+void arch_tcb_get_registers(const struct tcb *t, uint64_t *regs, unsigned n)
+{
+	struct arch_context *c = (struct arch_context *)&t->ctx;
+
+	for (unsigned i = 0; i < n && i < ARCH_REGISTERS; i++)
+		regs[i] = *reg_slot(c, i);
+}
+
+bool arch_tcb_set_registers(struct tcb *t, const uint64_t *regs, unsigned n)
+{
+	if (n > ARCH_REGISTERS || (n > 0 && regs[0] >= USER_ADDR_LIMIT) ||
+	    (n > 1 && regs[1] > USER_ADDR_LIMIT))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		*reg_slot(&t->ctx, i) = regs[i];
+	/* Every register written must arrive: sysret would lose rcx, r11. */
+	t->ctx.vector = 0;
+	return true;
+}
+
+uint64_t arch_message_register(const struct arch_context *ctx, unsigned i)
+{
+	switch (i) {
+	case 0:
+		return ctx->rdx;
+	case 1:
+		return ctx->r10;
+	case 2:
+		return ctx->r8;
+	default:
+		return ctx->r9;
+	}
+}
+
+void arch_set_message_register(struct arch_context *ctx, unsigned i, uint64_t v)
+{
+	switch (i) {
+	case 0:
+		ctx->rdx = v;
+		break;
+	case 1:
+		ctx->r10 = v;
+		break;
+	case 2:
+		ctx->r8 = v;
+		break;
+	default:
+		ctx->r9 = v;
+		break;
+	}
+}
+
+void arch_set_syscall_result(struct arch_context *ctx, uint64_t err,
+			     uint64_t info)
+{
+	ctx->rax = err;
+	ctx->rsi = info;
+}
+
+void arch_set_syscall_error(struct arch_context *ctx, uint64_t err)
+{
+	ctx->rax = err;
+}
+
+void arch_return_to_user(struct tcb *t)
+{
+	struct arch_context *ctx = &t->ctx;
+	uint64_t end = (uint64_t)(uintptr_t)(ctx + 1);
+	uint64_t root = tcb_vspace_root(t);
+
+	if (fpu_owner != t) {
+		if (fpu_owner)
+			fxsave(&fpu_owner->fpu);
+		fxrstor(&t->fpu);
+		fpu_owner = t;
+	}
+	if (gs_owner != t) {
+		wrmsr(MSR_KERNEL_GS_BASE, t->ipc_buffer);
+		gs_owner = t;
+	}
 	/* Whatever the context holds, it returns to ring 3 with interrupts
 	 * on and no I/O privilege. */
 	ctx->cs = SEL_USER_CODE;

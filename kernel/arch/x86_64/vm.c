@@ -118,20 +118,13 @@ static void map_range(uint64_t root, uint64_t va, uint64_t pa, uint64_t size,
 	}
 }
 
-static bool is_direct_mapped(uint32_t type)
-{
-	return type == BOOT_MEM_USABLE || type == BOOT_MEM_LOADER ||
-	       type == BOOT_MEM_ACPI_RECLAIM || type == BOOT_MEM_ACPI_NVS ||
-	       type == BOOT_MEM_RUNTIME;
-}
-
 static void map_direct(const struct boot_info *bi)
 {
 	const struct boot_mem_range *m = boot_info_mmap(bi);
 	uint64_t total = 0;
 
 	for (uint32_t i = 0; i < bi->mmap_count; i++) {
-		if (!is_direct_mapped(m[i].type))
+		if (!mem_type_direct_mapped(m[i].type))
 			continue;
 		if (m[i].base + m[i].size > DIRECT_MAP_SIZE)
 			panic("vm: RAM at 0x%llx lies beyond the direct map",
@@ -253,9 +246,7 @@ uint64_t arch_vspace_create(void)
 {
 	uint64_t root = mem_alloc_page();
 
-	kernel_half_frozen = true;
-	for (unsigned i = 256; i < 512; i++)
-		table(root)[i] = table(kernel_pml4)[i];
+	arch_vspace_init(root);
 	return root;
 }
 
@@ -269,6 +260,121 @@ bool arch_vm_map_page(uint64_t root, uint64_t va, uint64_t pa, unsigned prot)
 	if (!e || (*e & PTE_P))
 		return false;
 	*e = pa | pte_flags(prot);
+	return true;
+}
+
+void arch_vspace_init(uint64_t root)
+{
+	kernel_half_frozen = true;
+	for (unsigned i = 256; i < 512; i++)
+		table(root)[i] = table(kernel_pml4)[i];
+}
+
+/* Flush what the CPU may cache of a change to `root` at vaddr. */
+static void flush(uint64_t root, uint64_t vaddr, bool whole)
+{
+	if (read_cr3() != root)
+		return; /* switching to it reloads CR3, flushing all */
+	if (whole)
+		write_cr3(
+			root); /* non-global entries only: the kernel's stay */
+	else
+		invlpg(vaddr);
+}
+
+/*
+ * Walk from the root to the table holding vaddr's entry at `level`.
+ * NULL if a level above is missing (*missing: which structure) or a large
+ * page is in the way (*missing: 0).
+ */
+static uint64_t *user_entry(uint64_t root, uint64_t vaddr, unsigned level,
+			    unsigned *missing)
+{
+	uint64_t *t = table(root);
+
+	*missing = 0;
+	for (unsigned l = 3; l > level; l--) {
+		uint64_t e = t[index_at(vaddr, (int)l)];
+
+		if (!(e & PTE_P)) {
+			*missing = l;
+			return NULL;
+		}
+		if (e & PTE_PS)
+			return NULL;
+		t = table(e & PTE_ADDR);
+	}
+	return &t[index_at(vaddr, (int)level)];
+}
+
+enum arch_map_status arch_map_table(uint64_t root, uint64_t vaddr,
+				    unsigned level, uint64_t tbl,
+				    unsigned *missing)
+{
+	uint64_t *e = user_entry(root, vaddr, level, missing);
+
+	if (!e)
+		return *missing ? ARCH_MAP_MISSING : ARCH_MAP_OCCUPIED;
+	if (*e & PTE_P)
+		return ARCH_MAP_OCCUPIED;
+	/* Intermediate entries allow everything; the leaves decide. */
+	*e = tbl | PTE_P | PTE_W | PTE_U;
+	return ARCH_MAP_OK;
+}
+
+static uint64_t leaf(uint64_t paddr, unsigned size_bits, unsigned prot)
+{
+	uint64_t e = paddr | pte_flags(prot | VM_USER);
+
+	return size_bits > 12 ? e | PTE_PS : e;
+}
+
+/* The physical address an entry at `level` maps. */
+static uint64_t entry_address(uint64_t e, unsigned level)
+{
+	if (level > 0 && (e & PTE_PS)) /* a large page: bit 12 is PAT */
+		return e & PTE_ADDR & ~((1ULL << (12 + 9 * level)) - 1);
+	return e & PTE_ADDR;
+}
+
+enum arch_map_status arch_map_frame(uint64_t root, uint64_t vaddr,
+				    uint64_t paddr, unsigned size_bits,
+				    unsigned prot, unsigned *missing)
+{
+	uint64_t *e = user_entry(root, vaddr, size_bits > 12 ? 1 : 0, missing);
+
+	if (!e)
+		return *missing ? ARCH_MAP_MISSING : ARCH_MAP_OCCUPIED;
+	if (*e & PTE_P)
+		return ARCH_MAP_OCCUPIED;
+	*e = leaf(paddr, size_bits, prot);
+	return ARCH_MAP_OK;
+}
+
+bool arch_unmap(uint64_t root, uint64_t vaddr, unsigned level, uint64_t paddr)
+{
+	unsigned missing;
+	uint64_t *e = user_entry(root, vaddr, level, &missing), old;
+
+	if (!e || !(*e & PTE_P) || entry_address(*e, level) != paddr)
+		return false;
+	old = *e;
+	*e = 0;
+	/* A leaf needs its address flushed; a table, everything below. */
+	flush(root, vaddr, level > 0 && !(old & PTE_PS));
+	return true;
+}
+
+bool arch_remap_frame(uint64_t root, uint64_t vaddr, uint64_t paddr,
+		      unsigned size_bits, unsigned prot)
+{
+	unsigned missing, level = size_bits > 12 ? 1 : 0;
+	uint64_t *e = user_entry(root, vaddr, level, &missing);
+
+	if (!e || !(*e & PTE_P) || entry_address(*e, level) != paddr)
+		return false;
+	*e = leaf(paddr, size_bits, prot);
+	flush(root, vaddr, false);
 	return true;
 }
 

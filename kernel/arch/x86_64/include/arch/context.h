@@ -28,7 +28,12 @@ struct arch_context {
 _Static_assert(sizeof(struct arch_context) == 176, "entry frame layout");
 _Static_assert(sizeof(struct arch_context) % 16 == 0, "entry frame alignment");
 
-/* The syscall register convention (sdk/include/pith/syscall_abi.h). */
+/* x87/SSE state as fxsave writes it. */
+struct arch_fpu {
+	uint8_t area[512];
+} __attribute__((aligned(16)));
+
+/* The syscall register convention (sdk/abi/pith.toml). */
 static inline uint64_t arch_syscall_number(const struct arch_context *c)
 {
 	return c->rax;

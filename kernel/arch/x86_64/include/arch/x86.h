@@ -6,7 +6,10 @@
 #define ARCH_X86_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "boot/boot_info.h"
 
 #define MSR_EFER	   0xc0000080
 #define MSR_STAR	   0xc0000081
@@ -161,6 +164,10 @@ void cpu_init(void);
 void cpu_log_features(void);
 void pic_disable(void);
 void apic_init(void);
+uint64_t apic_phys(void);
+uint32_t apic_id(void);
+void ioapic_init(const struct boot_info *bi, uint32_t bsp_id);
+size_t ioapic_reserved(uint64_t *base, uint64_t *size, size_t max);
 void apic_eoi(void);
 uint32_t apic_read(unsigned reg);
 void apic_write(unsigned reg, uint32_t v);

@@ -1,0 +1,223 @@
+/*
+ * Threads (see include/caps/tcb.h): the TCB object and its invocations.
+ */
+#include "caps/tcb.h"
+
+#include "caps/cdt.h"
+#include "caps/cnode.h"
+#include "caps/object.h"
+#include "kernel/invocation.h"
+#include "kernel/log.h"
+#include "kernel/mem.h"
+#include "kernel/sched.h"
+#include "kernel/uaccess.h"
+#include "lib/string.h"
+#include "pith/ipc_buffer.h"
+
+#define TCB_REGISTERS 19
+
+void tcb_init(struct tcb *t, const char *name)
+{
+	memset(t, 0, sizeof(*t));
+	arch_tcb_init(t);
+	t->state = TCB_INACTIVE;
+	for (size_t i = 0; i < sizeof(t->name) - 1 && name[i]; i++)
+		t->name[i] = name[i];
+}
+
+uint64_t tcb_vspace_root(const struct tcb *t)
+{
+	const struct cap *vs = &t->slots[TCB_SLOT_VSPACE].cap;
+
+	return vs->type == PITH_CAP_VSPACE ? vs->page.paddr : 0;
+}
+
+struct pith_ipc_buffer *tcb_ipc_buffer(const struct tcb *t)
+{
+	const struct cap *f = &t->slots[TCB_SLOT_IPC_BUFFER].cap;
+	uint64_t off;
+
+	if (!t->ipc_buffer || f->type != PITH_CAP_FRAME)
+		return NULL;
+	off = t->ipc_buffer & ((1ULL << f->size_bits) - 1);
+	return phys_to_virt(f->page.paddr + off);
+}
+
+void tcb_suspend(struct tcb *t)
+{
+	sched_remove(t);
+	t->state = TCB_INACTIVE;
+}
+
+void tcb_destroy(struct tcb *t)
+{
+	tcb_suspend(t);
+	arch_tcb_forget(t);
+}
+
+void tcb_resume(struct tcb *t)
+{
+	if (t->state == TCB_RUNNABLE)
+		return;
+	t->state = TCB_RUNNABLE;
+	t->faulted = false;
+	sched_add(t);
+}
+
+void tcb_fault(struct tcb *t, const struct fault_info *f)
+{
+	pr_info("thread '%s': %llu interrupts taken in user mode", t->name,
+		(unsigned long long)t->interrupts);
+	if (f->kind == FAULT_PAGE)
+		pr_err("fault: thread '%s' stopped: %s at address 0x%llx "
+		       "(ip 0x%llx, vector %u, error 0x%llx)",
+		       t->name, f->what, (unsigned long long)f->address,
+		       (unsigned long long)f->ip, f->vector,
+		       (unsigned long long)f->error);
+	else
+		pr_err("fault: thread '%s' stopped: %s (ip 0x%llx, vector %u, "
+		       "error 0x%llx)",
+		       t->name, f->what, (unsigned long long)f->ip, f->vector,
+		       (unsigned long long)f->error);
+	tcb_suspend(t);
+	t->faulted = true;
+}
+
+/* ---- invocations ------------------------------------------------------- */
+
+/* Replace the capability in one of the thread's own slots with a copy of
+ * `src` (which has been checked). Deleting the old capability may destroy
+ * a CNode, even one holding `src`: the source is checked again after. */
+static void set_slot(struct tcb *t, enum tcb_slot which, struct cte *src,
+		     const struct cap *c)
+{
+	struct cte *slot = &t->slots[which];
+
+	cte_delete(slot);
+	if (src && cap_same_object(&src->cap, c))
+		cdt_insert(src, slot, *c, cdt_derived_flags(c, &src->cap));
+}
+
+/* args: fault_ep, cspace_data, ipc_buffer; caps: cspace, vspace, frame */
+enum pith_error decode_tcb_configure(struct invocation *inv)
+{
+	struct tcb *t = inv->slot->cap.tcb.tcb;
+	struct cte *cs = inv->caps[0], *vs = inv->caps[1], *buf = inv->caps[2];
+	uint64_t ipc = inv->args[2];
+	struct cap cs_cap, vs_cap, buf_cap;
+	enum pith_error err;
+
+	if (cs->cap.type != PITH_CAP_CNODE || cap_derive(cs, &cs_cap))
+		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 1, 0);
+	err = cap_set_data(&cs_cap, inv->args[1]);
+	if (err != PITH_OK)
+		return inv_error(inv, PITH_E_INVALID_ARGUMENT, 1, 0);
+	if (vs->cap.type != PITH_CAP_VSPACE || !vs->cap.page.asid ||
+	    cap_derive(vs, &vs_cap))
+		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 2, 0);
+	if (ipc) {
+		if (ipc % PITH_IPC_BUFFER_SIZE)
+			return inv_error(inv, PITH_E_ALIGNMENT, 2, 0);
+		if (ipc >= USER_ADDR_LIMIT)
+			return inv_error(inv, PITH_E_INVALID_ARGUMENT, 2, 0);
+		/* The buffer must be RAM the kernel reaches through its
+		 * direct map: no device frames. */
+		if (buf->cap.type != PITH_CAP_FRAME ||
+		    (buf->cap.flags & CAP_F_DEVICE) ||
+		    cap_derive(buf, &buf_cap))
+			return inv_error(inv, PITH_E_INVALID_CAPABILITY, 3, 0);
+	}
+	set_slot(t, TCB_SLOT_CSPACE, cs, &cs_cap);
+	set_slot(t, TCB_SLOT_VSPACE, vs, &vs_cap);
+	set_slot(t, TCB_SLOT_IPC_BUFFER, ipc ? buf : NULL, &buf_cap);
+	t->ipc_buffer = ipc;
+	t->fault_ep = inv->args[0];
+	if (tcb_ipc_buffer(t))
+		tcb_ipc_buffer(t)->self = ipc;
+	arch_tcb_set_ipc_buffer(t, ipc);
+	return PITH_OK;
+}
+
+/* args: count */
+enum pith_error decode_tcb_read_registers(struct invocation *inv)
+{
+	struct tcb *t = inv->slot->cap.tcb.tcb;
+	uint64_t count = inv->args[0], regs[TCB_REGISTERS];
+
+	if (count == 0 || count > TCB_REGISTERS)
+		return inv_error(inv, PITH_E_RANGE, 0, 0);
+	if (t == inv->caller)
+		return PITH_E_ILLEGAL_OPERATION;
+	arch_tcb_get_registers(t, regs, TCB_REGISTERS);
+	for (unsigned i = 0; i < count; i++)
+		inv_return(inv, i, regs[i]);
+	return PITH_OK;
+}
+
+/* args: resume, count, registers... */
+enum pith_error decode_tcb_write_registers(struct invocation *inv)
+{
+	struct tcb *t = inv->slot->cap.tcb.tcb;
+	uint64_t count = inv->args[1];
+
+	if (count == 0 || count > TCB_REGISTERS || inv->nargs < 2 + count)
+		return inv_error(inv, PITH_E_RANGE, 1, 0);
+	if (t == inv->caller)
+		return PITH_E_ILLEGAL_OPERATION;
+	if (!arch_tcb_set_registers(t, &inv->args[2], (unsigned)count))
+		return inv_error(inv, PITH_E_INVALID_ARGUMENT, 2, 0);
+	if (inv->args[0] && tcb_vspace_root(t) &&
+	    t->slots[TCB_SLOT_CSPACE].cap.type == PITH_CAP_CNODE)
+		tcb_resume(t);
+	return PITH_OK;
+}
+
+/* The authority thread (caps[0]) bounds a new priority or MCP. */
+static enum pith_error check_priority(struct invocation *inv, uint64_t prio)
+{
+	const struct cap *auth = &inv->caps[0]->cap;
+
+	if (auth->type != PITH_CAP_TCB)
+		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 1, 0);
+	if (prio > SCHED_PRIORITY_MAX || prio > auth->tcb.tcb->mcp)
+		return inv_error(inv, PITH_E_RANGE, 0, 0);
+	return PITH_OK;
+}
+
+/* args: priority; caps: authority */
+enum pith_error decode_tcb_set_priority(struct invocation *inv)
+{
+	enum pith_error err = check_priority(inv, inv->args[0]);
+
+	if (err == PITH_OK)
+		sched_set_priority(inv->slot->cap.tcb.tcb,
+				   (unsigned)inv->args[0]);
+	return err;
+}
+
+/* args: mcp; caps: authority */
+enum pith_error decode_tcb_set_mc_priority(struct invocation *inv)
+{
+	enum pith_error err = check_priority(inv, inv->args[0]);
+
+	if (err == PITH_OK)
+		inv->slot->cap.tcb.tcb->mcp = (uint8_t)inv->args[0];
+	return err;
+}
+
+enum pith_error decode_tcb_resume(struct invocation *inv)
+{
+	struct tcb *t = inv->slot->cap.tcb.tcb;
+
+	if (!tcb_vspace_root(t) ||
+	    t->slots[TCB_SLOT_CSPACE].cap.type != PITH_CAP_CNODE)
+		return PITH_E_ILLEGAL_OPERATION;
+	tcb_resume(t);
+	return PITH_OK;
+}
+
+enum pith_error decode_tcb_suspend(struct invocation *inv)
+{
+	tcb_suspend(inv->slot->cap.tcb.tcb);
+	return PITH_OK;
+}

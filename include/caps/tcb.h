@@ -1,0 +1,85 @@
+/*
+ * Threads (TCB objects).
+ */
+#ifndef CAPS_TCB_H
+#define CAPS_TCB_H
+
+#include "caps/cap.h"
+#include "kernel/arch.h"
+
+/* The capabilities a thread holds, in slots inside the TCB object. */
+enum tcb_slot {
+	TCB_SLOT_CSPACE = 0,	 /* CNode: the CSpace root */
+	TCB_SLOT_VSPACE = 1,	 /* VSpace: the address space */
+	TCB_SLOT_IPC_BUFFER = 2, /* frame holding the IPC buffer */
+	TCB_SLOTS = 3,
+};
+
+enum tcb_state {
+	TCB_INACTIVE = 0, /* new, suspended, or stopped by a fault */
+	TCB_RUNNABLE,	  /* in a ready queue (or running) */
+};
+
+struct notification;
+struct pith_ipc_buffer;
+
+struct tcb {
+	/* First: TSS.rsp0 points at its end while this thread runs, so user
+	 * entries save registers straight into it. */
+	struct arch_context ctx;
+	struct arch_fpu fpu; /* SSE/x87 state, saved when switched away */
+	struct cte slots[TCB_SLOTS];
+	uint64_t ipc_buffer; /* user address of the IPC buffer (0: none) */
+	uint64_t fault_ep;   /* cptr of the fault endpoint (0: none) */
+	struct tcb *sched_next, *sched_prev; /* ready queue links */
+	enum tcb_state state;
+	uint8_t priority;
+	uint8_t mcp;	     /* maximum controlled priority */
+	bool faulted;	     /* stopped by a fault with no one to handle it */
+	uint32_t timeslice;  /* timer ticks left */
+	uint64_t interrupts; /* taken while it ran in user mode */
+	char name[16];
+};
+
+_Static_assert(sizeof(struct tcb) <= (1u << 11), "TCB object size");
+
+/* Make a new, inactive thread in zeroed memory. */
+void tcb_init(struct tcb *t, const char *name);
+
+/* Stop the thread: out of the ready queue, inactive. */
+void tcb_suspend(struct tcb *t);
+/* The thread's last capability is gone: stop it for good. (Its slots are
+ * emptied by the caller, caps/cnode.c.) */
+void tcb_destroy(struct tcb *t);
+/* Make the thread runnable (it must have a CSpace and a VSpace). */
+void tcb_resume(struct tcb *t);
+
+/* The physical address of the thread's address space root, or 0. */
+uint64_t tcb_vspace_root(const struct tcb *t);
+/* The thread's IPC buffer in the kernel's view, or NULL. */
+struct pith_ipc_buffer *tcb_ipc_buffer(const struct tcb *t);
+
+/* Why a user thread trapped, in arch-neutral terms. */
+enum fault_kind {
+	FAULT_PAGE,	  /* page fault: address is the faulting address */
+	FAULT_PROTECTION, /* general protection */
+	FAULT_INVALID_OP, /* invalid or privileged instruction */
+	FAULT_DIVIDE,	  /* divide error */
+	FAULT_BREAKPOINT, /* int3 / debug trap */
+	FAULT_OTHER,	  /* any other exception */
+};
+
+struct fault_info {
+	enum fault_kind kind;
+	unsigned vector;  /* architecture exception number */
+	uint64_t address; /* faulting data address (FAULT_PAGE) */
+	uint64_t ip;	  /* instruction pointer */
+	uint64_t error;	  /* architecture error code */
+	const char *what; /* human-readable cause */
+};
+
+/* A user thread faulted (called from the arch trap handler): report it and
+ * stop the thread. The caller then picks what runs next. */
+void tcb_fault(struct tcb *t, const struct fault_info *f);
+
+#endif
