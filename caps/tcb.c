@@ -11,16 +11,19 @@
 #include "kernel/mem.h"
 #include "kernel/sched.h"
 #include "kernel/uaccess.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "pith/ipc_buffer.h"
-
-#define TCB_REGISTERS 19
 
 void tcb_init(struct tcb *t, const char *name)
 {
 	memset(t, 0, sizeof(*t));
 	arch_tcb_init(t);
 	t->state = TCB_INACTIVE;
+	/* Unnamed threads are named after their TCB's address, for logs. */
+	if (!name[0])
+		fmt_snprintf(t->name, sizeof(t->name), "tcb@%llx",
+			     (unsigned long long)virt_to_phys(t));
 	for (size_t i = 0; i < sizeof(t->name) - 1 && name[i]; i++)
 		t->name[i] = name[i];
 }
@@ -142,13 +145,13 @@ enum pith_error decode_tcb_configure(struct invocation *inv)
 enum pith_error decode_tcb_read_registers(struct invocation *inv)
 {
 	struct tcb *t = inv->slot->cap.tcb.tcb;
-	uint64_t count = inv->args[0], regs[TCB_REGISTERS];
+	uint64_t count = inv->args[0], regs[ARCH_REGISTERS];
 
-	if (count == 0 || count > TCB_REGISTERS)
+	if (count == 0 || count > ARCH_REGISTERS)
 		return inv_error(inv, PITH_E_RANGE, 0, 0);
 	if (t == inv->caller)
 		return PITH_E_ILLEGAL_OPERATION;
-	arch_tcb_get_registers(t, regs, TCB_REGISTERS);
+	arch_tcb_get_registers(t, regs, ARCH_REGISTERS);
 	for (unsigned i = 0; i < count; i++)
 		inv_return(inv, i, regs[i]);
 	return PITH_OK;
@@ -160,7 +163,7 @@ enum pith_error decode_tcb_write_registers(struct invocation *inv)
 	struct tcb *t = inv->slot->cap.tcb.tcb;
 	uint64_t count = inv->args[1];
 
-	if (count == 0 || count > TCB_REGISTERS || inv->nargs < 2 + count)
+	if (count == 0 || count > ARCH_REGISTERS || inv->nargs < 2 + count)
 		return inv_error(inv, PITH_E_RANGE, 1, 0);
 	if (t == inv->caller)
 		return PITH_E_ILLEGAL_OPERATION;

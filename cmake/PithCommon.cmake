@@ -70,7 +70,7 @@ function(pith_generate_abi)
     DEPENDS ${CMAKE_SOURCE_DIR}/sdk/abi/gen.py ${CMAKE_SOURCE_DIR}/sdk/abi/pith.toml
     COMMENT "Generating the ABI from sdk/abi/pith.toml"
     VERBATIM)
-  add_custom_target(pith-abi-gen DEPENDS ${outputs})
+  add_custom_target(pith-abi-gen ALL DEPENDS ${outputs})
   add_library(pith-abi INTERFACE)
   target_include_directories(pith-abi INTERFACE ${gen}/include
     ${CMAKE_SOURCE_DIR}/sdk/include)

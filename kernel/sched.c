@@ -121,7 +121,7 @@ void sched_tick(void)
 		rotate(t);
 }
 
-static struct tcb *pick(void)
+static struct tcb *highest(void)
 {
 	unsigned w, prio;
 
@@ -130,6 +130,21 @@ static struct tcb *pick(void)
 	w = 63 - (unsigned)__builtin_clzll(ready_summary);
 	prio = w * 64 + 63 - (unsigned)__builtin_clzll(ready_words[w]);
 	return ready[prio];
+}
+
+/* The next thread to run. One whose address space capability was
+ * deleted under it cannot run: it is stopped, as a fault would. */
+static struct tcb *pick(void)
+{
+	struct tcb *t;
+
+	while ((t = highest()) && !tcb_vspace_root(t)) {
+		pr_err("fault: thread '%s' stopped: its address space is gone",
+		       t->name);
+		tcb_suspend(t);
+		t->faulted = true;
+	}
+	return t;
 }
 
 /*
