@@ -126,16 +126,16 @@ enum pith_error cap_derive(const struct cte *src, struct cap *out)
 {
 	*out = src->cap;
 	switch (src->cap.type) {
-	case PITH_CAP_UNTYPED:
-		/* Objects made from an untyped must follow it in the tree. */
-		if (cdt_has_children(src))
-			return PITH_E_REVOKE_FIRST;
-		return PITH_OK;
 	case PITH_CAP_FRAME:
 		out->flags &= ~CAP_F_MAPPED;
 		out->u32 = 0;
 		out->page.vaddr = out->page.asid = 0;
 		return PITH_OK;
+	case PITH_CAP_UNTYPED:
+		/* One capability per block: a copy would keep a watermark of
+		 * its own and carve the same memory again. To delegate memory
+		 * with the power to take it back, retype a child untyped and
+		 * move that. */
 	case PITH_CAP_PAGE_TABLE:
 	case PITH_CAP_PAGE_DIRECTORY:
 	case PITH_CAP_PDPT:
@@ -200,12 +200,11 @@ static enum pith_error lookup_transfer(struct invocation *inv,
 
 	if (inv->caps[0]->cap.type != PITH_CAP_CNODE)
 		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 1, 0);
-	err = inv_lookup_slot(inv, &inv->slot->cap, inv->args[0], inv->args[1],
-			      LOOKUP_WHICH_DEST, &t->dest);
+	err = inv_lookup_slot(inv, &inv->slot->cap, 0, LOOKUP_WHICH_DEST,
+			      &t->dest);
 	if (err == PITH_OK)
-		err = inv_lookup_slot(inv, &inv->caps[0]->cap, inv->args[2],
-				      inv->args[3], LOOKUP_WHICH_SOURCE,
-				      &t->src);
+		err = inv_lookup_slot(inv, &inv->caps[0]->cap, 2,
+				      LOOKUP_WHICH_SOURCE, &t->src);
 	if (err != PITH_OK)
 		return err;
 	if (cap_is_null(&t->src->cap) || t->src->cap.type == CAP_ZOMBIE)
@@ -281,9 +280,8 @@ enum pith_error decode_cnode_mutate(struct invocation *inv)
 enum pith_error decode_cnode_delete(struct invocation *inv)
 {
 	struct cte *slot;
-	enum pith_error err =
-		inv_lookup_slot(inv, &inv->slot->cap, inv->args[0],
-				inv->args[1], LOOKUP_WHICH_DEST, &slot);
+	enum pith_error err = inv_lookup_slot(inv, &inv->slot->cap, 0,
+					      LOOKUP_WHICH_DEST, &slot);
 
 	if (err != PITH_OK)
 		return err;
@@ -294,9 +292,8 @@ enum pith_error decode_cnode_delete(struct invocation *inv)
 enum pith_error decode_cnode_revoke(struct invocation *inv)
 {
 	struct cte *slot;
-	enum pith_error err =
-		inv_lookup_slot(inv, &inv->slot->cap, inv->args[0],
-				inv->args[1], LOOKUP_WHICH_DEST, &slot);
+	enum pith_error err = inv_lookup_slot(inv, &inv->slot->cap, 0,
+					      LOOKUP_WHICH_DEST, &slot);
 
 	if (err != PITH_OK)
 		return err;

@@ -47,8 +47,8 @@ enum pith_error decode_ioport_control_issue(struct invocation *inv)
 		return inv_error(inv, PITH_E_RANGE, last >= PORTS ? 1 : 0, 0);
 	if (inv->caps[0]->cap.type != PITH_CAP_CNODE)
 		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 1, 0);
-	err = inv_lookup_slot(inv, &inv->caps[0]->cap, inv->args[2],
-			      inv->args[3], LOOKUP_WHICH_DEST, &dest);
+	err = inv_lookup_slot(inv, &inv->caps[0]->cap, 2, LOOKUP_WHICH_DEST,
+			      &dest);
 	if (err != PITH_OK)
 		return err;
 	if (!cap_is_null(&dest->cap))

@@ -73,8 +73,8 @@ static enum pith_error issue(struct invocation *inv, unsigned arg,
 
 	if (inv->caps[0]->cap.type != PITH_CAP_CNODE)
 		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 1, 0);
-	err = inv_lookup_slot(inv, &inv->caps[0]->cap, inv->args[arg],
-			      inv->args[arg + 1], LOOKUP_WHICH_DEST, dest);
+	err = inv_lookup_slot(inv, &inv->caps[0]->cap, arg, LOOKUP_WHICH_DEST,
+			      dest);
 	if (err != PITH_OK)
 		return err;
 	if (!cap_is_null(&(*dest)->cap))

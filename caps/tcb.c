@@ -3,6 +3,7 @@
  */
 #include "caps/tcb.h"
 
+#include "caps/asid.h"
 #include "caps/cdt.h"
 #include "caps/cnode.h"
 #include "caps/object.h"
@@ -32,7 +33,11 @@ uint64_t tcb_vspace_root(const struct tcb *t)
 {
 	const struct cap *vs = &t->slots[TCB_SLOT_VSPACE].cap;
 
-	return vs->type == PITH_CAP_VSPACE ? vs->page.paddr : 0;
+	/* Only through a live ASID: if its pool went, the space is dead. */
+	if (vs->type != PITH_CAP_VSPACE || !vs->page.asid ||
+	    asid_lookup(vs->page.asid) != vs->page.paddr)
+		return 0;
+	return vs->page.paddr;
 }
 
 struct pith_ipc_buffer *tcb_ipc_buffer(const struct tcb *t)
@@ -116,6 +121,7 @@ enum pith_error decode_tcb_configure(struct invocation *inv)
 	if (err != PITH_OK)
 		return inv_error(inv, PITH_E_INVALID_ARGUMENT, 1, 0);
 	if (vs->cap.type != PITH_CAP_VSPACE || !vs->cap.page.asid ||
+	    asid_lookup(vs->cap.page.asid) != vs->cap.page.paddr ||
 	    cap_derive(vs, &vs_cap))
 		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 2, 0);
 	if (ipc) {

@@ -36,8 +36,7 @@ enum pith_error decode_untyped_retype(struct invocation *inv)
 	if (device && !object_is_frame((unsigned)type) &&
 	    type != PITH_OBJ_UNTYPED)
 		return inv_error(inv, PITH_E_INVALID_ARGUMENT, 0, 0);
-	err = inv_lookup_cnode(inv, inv->caps[0], inv->args[2], inv->args[3],
-			       &cnode);
+	err = inv_lookup_cnode(inv, inv->caps[0], 2, &cnode);
 	if (err != PITH_OK)
 		return err;
 	if (offset > (1ULL << cnode->size_bits) ||

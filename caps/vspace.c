@@ -12,6 +12,7 @@
 #include "kernel/invocation.h"
 #include "kernel/mem.h"
 #include "kernel/uaccess.h"
+#include "lib/string.h"
 
 /* The entry level that maps each kind of object (see arch_map_*). */
 static unsigned entry_level(const struct cap *c)
@@ -45,6 +46,11 @@ void page_unmap(struct cap *c)
 	 * clears the entry only if it still maps this object. */
 	if (root)
 		arch_unmap(root, c->page.vaddr, entry_level(c), c->page.paddr);
+	/* A table out of service is emptied, as in seL4: mapped again
+	 * elsewhere it must not bring old mappings along, which the
+	 * capabilities of those frames could no longer reach. */
+	if (c->type != PITH_CAP_FRAME)
+		memset(phys_to_virt(c->page.paddr), 0, PAGE_SIZE);
 	c->flags &= ~CAP_F_MAPPED;
 	c->page.vaddr = c->page.asid = 0;
 	c->u32 = 0;
@@ -248,8 +254,8 @@ enum pith_error decode_asid_control_make_pool(struct invocation *inv)
 		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 2, 0);
 	if (cdt_has_children(ut))
 		return PITH_E_REVOKE_FIRST;
-	err = inv_lookup_slot(inv, &inv->caps[1]->cap, inv->args[0],
-			      inv->args[1], LOOKUP_WHICH_DEST, &dest);
+	err = inv_lookup_slot(inv, &inv->caps[1]->cap, 0, LOOKUP_WHICH_DEST,
+			      &dest);
 	if (err != PITH_OK)
 		return err;
 	if (!cap_is_null(&dest->cap))
@@ -278,8 +284,11 @@ enum pith_error decode_asid_pool_assign(struct invocation *inv)
 
 	if (vs->type != PITH_CAP_VSPACE)
 		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 1, 0);
-	if (vs->page.asid && asid_lookup(vs->page.asid) == vs->page.paddr)
-		return PITH_E_ILLEGAL_OPERATION; /* it has one already */
+	/* An address space gets one ASID in its life: if its pool went, its
+	 * tables may point at freed structures, and it must not be used
+	 * again (as in seL4). */
+	if (vs->page.asid)
+		return PITH_E_ILLEGAL_OPERATION;
 	asid = asid_assign(inv->slot->cap.asid_pool.pool,
 			   inv->slot->cap.asid_pool.base, vs->page.paddr);
 	if (!asid)

@@ -19,13 +19,13 @@ static const struct cap *caller_cspace(const struct tcb *t)
 }
 
 enum pith_error inv_lookup_slot(struct invocation *inv, const struct cap *root,
-				uint64_t index, uint64_t depth, unsigned which,
-				struct cte **slot)
+				unsigned arg, unsigned which, struct cte **slot)
 {
+	uint64_t index = inv->args[arg], depth = inv->args[arg + 1];
 	enum lookup_failure f;
 
 	if (depth == 0 || depth > CSPACE_DEPTH_MAX)
-		return inv_error(inv, PITH_E_RANGE, which, 0);
+		return inv_error(inv, PITH_E_RANGE, arg + 1, 0);
 	f = cspace_lookup_slot(root, index, (unsigned)depth, slot);
 	if (f != LOOKUP_OK)
 		return inv_error(inv, PITH_E_FAILED_LOOKUP, which, f);
@@ -36,17 +36,16 @@ enum pith_error inv_lookup_slot(struct invocation *inv, const struct cap *root,
 }
 
 enum pith_error inv_lookup_cnode(struct invocation *inv, struct cte *root,
-				 uint64_t index, uint64_t depth,
-				 const struct cap **cnode)
+				 unsigned arg, const struct cap **cnode)
 {
 	struct cte *slot = root;
 	enum pith_error err;
 
 	if (root->cap.type != PITH_CAP_CNODE)
 		return inv_error(inv, PITH_E_INVALID_CAPABILITY, 1, 0);
-	if (depth != 0) {
-		err = inv_lookup_slot(inv, &root->cap, index, depth,
-				      LOOKUP_WHICH_DEST, &slot);
+	if (inv->args[arg + 1] != 0) {
+		err = inv_lookup_slot(inv, &root->cap, arg, LOOKUP_WHICH_DEST,
+				      &slot);
 		if (err != PITH_OK)
 			return err;
 	}

@@ -132,8 +132,9 @@ static struct tcb *highest(void)
 	return ready[prio];
 }
 
-/* The next thread to run. One whose address space capability was
- * deleted under it cannot run: it is stopped, as a fault would. */
+/* The next thread to run. One whose address space is gone (its
+ * capability deleted, or its ASID pool) cannot run: it is stopped, as a
+ * fault would. */
 static struct tcb *pick(void)
 {
 	struct tcb *t;

@@ -1,8 +1,12 @@
 /*
- * Freestanding string functions (see include/lib/string.h). Plain byte loops:
- * the kernel copies little through them, and the compiler is told not to
- * turn these loops back into calls to themselves (-fno-builtin in the
- * freestanding flags).
+ * Freestanding string functions (see include/lib/string.h).
+ *
+ * memcpy and memset use the x86-64 string instructions (every freestanding
+ * part of Pith is x86-64): fast on CPUs with ERMS, and under emulation far
+ * faster than a loop; the kernel zeroes every object it makes through
+ * memset. The direction flag is clear on every entry (ABI and kernel
+ * entry code). The rest are plain loops, which the compiler is told not to
+ * turn back into calls to themselves (-fno-builtin).
  */
 #include "lib/string.h"
 
@@ -10,11 +14,16 @@
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
 
-	while (n--)
-		*d++ = *s++;
+	/* Eight bytes at a time, then the rest. */
+	__asm__ volatile("rep movsq\n\t"
+			 "movq %[bytes], %%rcx\n\t"
+			 "rep movsb"
+			 : "+D"(d), "+S"(src), "+c"(words)
+			 : [bytes] "r"(bytes)
+			 : "memory");
 	return dst;
 }
 
@@ -25,8 +34,10 @@ void *memmove(void *dst, const void *src, size_t n)
 
 	if ((uintptr_t)d - (uintptr_t)s >= n) {
 		/* d is below s, or past its end: a forward copy is safe. */
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
+		__asm__ volatile("rep movsb"
+				 : "+D"(d), "+S"(s), "+c"(n)
+				 :
+				 : "memory");
 	} else {
 		while (n--)
 			d[n] = s[n];
@@ -36,10 +47,16 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
+	uint64_t v = (uint8_t)c * 0x0101010101010101ULL;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosq\n\t"
+			 "movq %[bytes], %%rcx\n\t"
+			 "rep stosb"
+			 : "+D"(d), "+c"(words)
+			 : "a"(v), [bytes] "r"(bytes)
+			 : "memory");
 	return dst;
 }
 

@@ -19,8 +19,8 @@ void cte_revoke(struct cte *slot);
 
 /*
  * A copy of the capability in `src` as copy, mint and the like make it: a
- * frame's copy is unmapped; an untyped with children, a paging structure
- * or a control capability cannot be copied.
+ * frame's copy is unmapped; an untyped, a paging structure or a control
+ * capability cannot be copied.
  */
 enum pith_error cap_derive(const struct cte *src, struct cap *out);
 

@@ -54,16 +54,18 @@ static inline void inv_return(struct invocation *inv, unsigned i, uint64_t v)
 #define LOOKUP_WHICH_SOURCE  4
 #define LOOKUP_WHICH_DEST    5
 
-/* Look up a slot for a CNode operation (exact depth); on failure the
- * error is returned with its detail set. */
+/* Look up a slot for a CNode operation: its index and depth are the
+ * arguments `arg` and `arg` + 1 (exact depth). On failure the error is
+ * returned with its detail set: RANGE names the depth argument,
+ * FAILED_LOOKUP says `which` address and why. */
 enum pith_error inv_lookup_slot(struct invocation *inv, const struct cap *root,
-				uint64_t index, uint64_t depth, unsigned which,
+				unsigned arg, unsigned which,
 				struct cte **slot);
 
 /* The CNode into which objects/capabilities go: `root` itself at depth 0,
- * else the CNode capability at (index, depth) from root. */
+ * else the CNode capability at (index, depth) from root, the arguments
+ * `arg` and `arg` + 1. */
 enum pith_error inv_lookup_cnode(struct invocation *inv, struct cte *root,
-				 uint64_t index, uint64_t depth,
-				 const struct cap **cnode);
+				 unsigned arg, const struct cap **cnode);
 
 #endif
