@@ -148,6 +148,10 @@ enum pith_error cap_derive(const struct cte *src, struct cap *out)
 	case PITH_CAP_NULL:
 	case CAP_ZOMBIE:
 		return PITH_E_ILLEGAL_OPERATION;
+	case PITH_CAP_VSPACE:
+		/* Each copy could get an ASID of its own, and one would
+		 * outlive the VSpace: assign first, then copy (as seL4). */
+		return out->page.asid ? PITH_OK : PITH_E_ILLEGAL_OPERATION;
 	default:
 		return PITH_OK;
 	}
@@ -258,6 +262,12 @@ static enum pith_error move_or_mutate(struct invocation *inv, uint64_t data)
 	if (err != PITH_OK)
 		return err;
 	c = t.src->cap;
+	/* A new badge would change which capabilities count as derived
+	 * from this one: they would escape its revoke. */
+	if (data &&
+	    (c.type == PITH_CAP_ENDPOINT || c.type == PITH_CAP_NOTIFICATION) &&
+	    cdt_has_children(t.src))
+		return PITH_E_REVOKE_FIRST;
 	err = cap_set_data(&c, data);
 	if (err == PITH_E_INVALID_ARGUMENT)
 		return inv_error(inv, err, 4, 0);

@@ -76,5 +76,5 @@ enum pith_error decode_debug_shutdown(struct invocation *inv)
 {
 	pr_info("debug: shutdown requested by '%s' with status %llu",
 		inv->caller->name, (unsigned long long)inv->args[0]);
-	shutdown(inv->args[0] == 0 ? SHUTDOWN_PASS : SHUTDOWN_FAIL);
+	shutdown_machine(inv->args[0] == 0 ? SHUTDOWN_PASS : SHUTDOWN_FAIL);
 }

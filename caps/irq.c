@@ -121,6 +121,8 @@ enum pith_error decode_irq_control_get_isa(struct invocation *inv)
 /* args: gsi, level, active_low, node_index, node_depth; caps: root */
 enum pith_error decode_irq_control_get_ioapic(struct invocation *inv)
 {
+	if (inv->args[0] >= IRQ_GSI_COUNT) /* before it is narrowed */
+		return inv_error(inv, PITH_E_RANGE, 0, 0);
 	if (inv->args[1] > 1 || inv->args[2] > 1)
 		return inv_error(inv, PITH_E_RANGE, inv->args[1] > 1 ? 1 : 2,
 				 0);

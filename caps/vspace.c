@@ -88,7 +88,7 @@ static unsigned frame_prot(uint64_t rights, uint64_t attributes, bool device)
 		prot |= VM_WRITE;
 	if (rights & PITH_RIGHT_EXECUTE)
 		prot |= VM_EXEC;
-	if (attributes == 1 || (device && attributes != 0))
+	if (attributes == 1 || device) /* device memory is never cached */
 		prot |= VM_DEVICE;
 	return prot;
 }

@@ -51,7 +51,8 @@ enum pith_error inv_lookup_cnode(struct invocation *inv, struct cte *root,
 	}
 	if (slot->cap.type != PITH_CAP_CNODE)
 		return inv_error(inv, PITH_E_FAILED_LOOKUP, LOOKUP_WHICH_DEST,
-				 LOOKUP_NOT_CNODE);
+				 cap_is_null(&slot->cap) ? LOOKUP_EMPTY
+							 : LOOKUP_NOT_CNODE);
 	*cnode = &slot->cap;
 	return PITH_OK;
 }
@@ -129,9 +130,12 @@ void invocation_call(struct tcb *t)
 
 	err = dispatch(&inv, arch_syscall_arg(ctx, 0),
 		       arch_syscall_arg(ctx, 1));
-	/* On an error the first two words carry its detail. */
+	/* On an error the first two words carry its detail. Without an IPC
+	 * buffer only the register words arrive, and the reply says so. */
 	nret = err == PITH_OK ? inv.nret : 2;
 	ipc = tcb_ipc_buffer(t);
+	if (!ipc && nret > PITH_MSG_REGISTER_WORDS)
+		nret = PITH_MSG_REGISTER_WORDS;
 	for (unsigned i = 0; i < nret; i++) {
 		if (i < PITH_MSG_REGISTER_WORDS)
 			arch_set_message_register(ctx, i, inv.ret[i]);

@@ -16,14 +16,14 @@ static _Noreturn void vpanic(const struct arch_context *ctx, const char *fmt,
 {
 	if (panicking) { /* a fault while panicking: say so, then stop */
 		kprintf("PANIC: recursive panic\n");
-		shutdown(SHUTDOWN_PANIC);
+		shutdown_machine(SHUTDOWN_PANIC);
 	}
 	panicking = true;
 	kprintf("\nPANIC: ");
 	kvprintf(fmt, ap);
 	kprintf("\n");
 	arch_dump_state(ctx);
-	shutdown(SHUTDOWN_PANIC);
+	shutdown_machine(SHUTDOWN_PANIC);
 }
 
 void panic(const char *fmt, ...)

@@ -40,7 +40,7 @@ static _Noreturn void fail(const char *name, const char *why, int phdr)
 		       why);
 	else
 		pr_err("root task: '%s': %s", name, why);
-	shutdown(SHUTDOWN_FAIL);
+	shutdown_machine(SHUTDOWN_FAIL);
 }
 
 static unsigned segment_prot(uint32_t flags)

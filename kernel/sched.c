@@ -107,7 +107,7 @@ static void rotate(struct tcb *t)
 		*head = t->sched_next;
 }
 
-void sched_yield(struct tcb *t)
+void sched_yield_timeslice(struct tcb *t)
 {
 	rotate(t);
 }
@@ -175,7 +175,7 @@ static _Noreturn void idle(void)
 			pr_info("sched: kernel alive after the last thread "
 				"stopped (%llu timer ticks in idle)",
 				(unsigned long long)idle_ticks);
-			shutdown(shutdown_idle_status());
+			shutdown_machine(shutdown_idle_status());
 		}
 		arch_idle();
 	}

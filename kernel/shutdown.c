@@ -31,7 +31,7 @@ bool shutdown_via_debug_exit(void)
 	return debug_exit;
 }
 
-void shutdown(enum shutdown_status status)
+void shutdown_machine(enum shutdown_status status)
 {
 	if (debug_exit) {
 		kprintf("pith: exiting QEMU with status 0x%x\n", status);

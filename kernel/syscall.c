@@ -14,7 +14,7 @@ void syscall_dispatch(struct tcb *t)
 		invocation_call(t);
 		break;
 	case PITH_SYS_YIELD:
-		sched_yield(t);
+		sched_yield_timeslice(t);
 		arch_set_syscall_error(&t->ctx, PITH_OK);
 		break;
 	default:

@@ -25,7 +25,7 @@ void sched_add(struct tcb *t);
 void sched_remove(struct tcb *t);
 void sched_set_priority(struct tcb *t, unsigned priority);
 /* The running thread gives the rest of its timeslice to its peers. */
-void sched_yield(struct tcb *t);
+void sched_yield_timeslice(struct tcb *t);
 /* A timer tick: the running thread's timeslice shrinks. */
 void sched_tick(void);
 

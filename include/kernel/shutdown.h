@@ -26,6 +26,6 @@ void shutdown_watch(const struct tcb *root);
 /* The status for a system with nothing left to run. */
 enum shutdown_status shutdown_idle_status(void);
 bool shutdown_via_debug_exit(void);
-_Noreturn void shutdown(enum shutdown_status status);
+_Noreturn void shutdown_machine(enum shutdown_status status);
 
 #endif

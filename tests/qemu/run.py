@@ -38,6 +38,7 @@ TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)(?: (.*))?$")
 # isa-debug-exit statuses (include/kernel/shutdown.h): QEMU exits (v<<1)|1.
 EXIT_PASS, EXIT_FAIL, EXIT_PANIC, EXIT_USER_FAULT = 33, 35, 37, 39
 STOPPED_BY_HARNESS = "stopped by the harness"
+KEEP_GOING = [False]  # --keep-going: run on past a failed TEST line
 
 BASE_CMDLINE = "loglevel=info debug_exit"
 LOADER = "pith loader: "
@@ -137,7 +138,7 @@ CASES = [
                     r"BENCH retype_vspace [0-9]+ cycles",
                     r"BENCH revoke_10k [0-9]+ cycles",
                     r"ktest: [0-9]+ cases, 0 failed"],
-         tests=304, exit_code=EXIT_USER_FAULT),
+         tests=309, exit_code=EXIT_USER_FAULT),
     Case("panic_page_fault",
          "A kernel page fault panics with the vector, error code, CR2 and "
          "registers, and exits QEMU with the panic status.",
@@ -306,7 +307,7 @@ def run_qemu(case, image, workdir, transcript):
                 transcript.feed(rest.decode("utf-8", "replace"))
             result = proc.returncode
             break
-        if transcript.failed():
+        if transcript.failed() and not KEEP_GOING[0]:
             break  # a panic or a failed test: no need to wait
         if case.exit_code == STOPPED_BY_HARNESS and not transcript.missing():
             result = STOPPED_BY_HARNESS
@@ -401,8 +402,11 @@ def main():
     p.add_argument("--timeout-scale", type=float,
                    default=float(os.environ.get("PITH_TEST_TIMEOUT_SCALE",
                                                 "1")))
+    p.add_argument("--keep-going", action="store_true",
+                   help="do not stop QEMU at the first failed TEST line")
     p.add_argument("cases", nargs="*")
     a = p.parse_args()
+    KEEP_GOING[0] = a.keep_going
     if a.list:
         for c in CASES:
             print(c.name)

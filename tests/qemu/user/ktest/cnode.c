@@ -169,6 +169,28 @@ static void test_move_mutate_delete(void)
 	tc_eq(&t, ident(c).badge, 0x20, "the source keeps its badge");
 	tc_end(&t);
 
+	/* A new badge on an original would let its copies escape its
+	 * revoke: refused while it has any. */
+	tc_begin(&t, "cnode_mutate_badge_with_children");
+	{
+		pith_cptr_t ep = obj_new(PITH_OBJ_ENDPOINT, 0);
+		pith_cptr_t kid = cap_copy(ep, PITH_RIGHTS_ALL);
+		pith_cptr_t dst = slot_alloc();
+
+		tc_err(&t, pith_cnode_mutate(R, R, dst, DEPTH, ep, DEPTH, 5),
+		       PITH_E_REVOKE_FIRST, "mutate an original with a copy");
+		tc_eq(&t, ident(ep).badge, 0, "the original keeps no badge");
+		tc_ok(&t, pith_cnode_revoke(R, ep, DEPTH), "revoke");
+		tc_eq(&t, cap_type(kid), PITH_CAP_NULL, "the copy is revoked");
+		tc_ok(&t, pith_cnode_mutate(R, R, dst, DEPTH, ep, DEPTH, 5),
+		      "mutate it without children");
+		tc_eq(&t, ident(dst).badge, 5, "badge");
+		slot_free(dst);
+		slot_free(kid);
+		slot_free(ep);
+	}
+	tc_end(&t);
+
 	tc_begin(&t, "cnode_delete");
 	tc_ok(&t, pith_cnode_delete(R, c, DEPTH), "delete");
 	tc_eq(&t, cap_type(c), PITH_CAP_NULL, "the slot");
@@ -287,7 +309,7 @@ static void test_uncopyable(void)
 	pith_cptr_t pt = obj_new(PITH_OBJ_PAGE_TABLE, 0);
 	pith_cptr_t pd = obj_new(PITH_OBJ_PAGE_DIRECTORY, 0);
 	pith_cptr_t pdpt = obj_new(PITH_OBJ_PDPT, 0);
-	pith_cptr_t s = slot_alloc();
+	pith_cptr_t s = slot_alloc(), vs;
 
 	expect_err(
 		"cnode_copy_irq_control",
@@ -313,7 +335,21 @@ static void test_uncopyable(void)
 		   pith_cnode_mint(R, R, s, DEPTH, pdpt, DEPTH, PITH_RIGHTS_ALL,
 				   0),
 		   PITH_E_ILLEGAL_OPERATION);
+	/* A VSpace is copied only once it has its ASID. */
+	vs = obj_new(PITH_OBJ_VSPACE, 0);
+	expect_err("cnode_copy_vspace_without_asid",
+		   copy_r(s, DEPTH, vs, DEPTH, PITH_RIGHTS_ALL).err,
+		   PITH_E_ILLEGAL_OPERATION);
+	if (pith_asid_pool_assign(PITH_SLOT_ASID_POOL, vs) == PITH_OK)
+		expect_err("cnode_copy_vspace_with_asid",
+			   copy_r(s, DEPTH, vs, DEPTH, PITH_RIGHTS_ALL).err,
+			   PITH_OK);
+	else
+		expect_true("cnode_copy_vspace_with_asid", false,
+			    "asid_pool.assign failed");
+	pith_cnode_delete(R, s, DEPTH);
 	slot_free(s);
+	slot_free(vs);
 	slot_free(pdpt);
 	slot_free(pd);
 	slot_free(pt);

@@ -63,6 +63,10 @@ static void test_handlers(void)
 		      PITH_E_RANGE, 0, ANY);
 	expect_detail("irq_get_ioapic_gsi_64", get_ioapic_r(64, 0, 0, s),
 		      PITH_E_RANGE, 0, ANY);
+	/* The whole word counts: 2^32 + 1 is not input 1. */
+	expect_detail("irq_get_ioapic_gsi_beyond_32_bits",
+		      get_ioapic_r(0x100000001ULL, 0, 0, s), PITH_E_RANGE, 0,
+		      ANY);
 	expect_detail("irq_get_ioapic_level_2", get_ioapic_r(23, 2, 0, s),
 		      PITH_E_RANGE, 1, ANY);
 	expect_detail("irq_get_ioapic_active_low_2", get_ioapic_r(23, 0, 2, s),
