@@ -87,6 +87,8 @@ bool cap_same_object(const struct cap *a, const struct cap *b)
 		return false;
 	case PITH_CAP_IRQ_HANDLER:
 		return a->irq.vector == b->irq.vector;
+	case PITH_CAP_REPLY:
+		return a->reply.tcb == b->reply.tcb;
 	case PITH_CAP_IOPORT:
 		return a->ioport.first == b->ioport.first &&
 		       a->ioport.last == b->ioport.last;
@@ -116,6 +118,7 @@ bool cap_needs_finalise(const struct cap *c)
 	case PITH_CAP_ASID_POOL:
 	case PITH_CAP_IRQ_HANDLER:
 	case PITH_CAP_IOPORT:
+	case PITH_CAP_REPLY:
 		return true;
 	default:
 		return false;

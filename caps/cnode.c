@@ -147,6 +147,7 @@ enum pith_error cap_derive(const struct cte *src, struct cap *out)
 		/* Control capabilities move; they are not copied. */
 	case PITH_CAP_NULL:
 	case CAP_ZOMBIE:
+	case PITH_CAP_REPLY: /* one-shot: moved, never copied */
 		return PITH_E_ILLEGAL_OPERATION;
 	case PITH_CAP_VSPACE:
 		/* Each copy could get an ASID of its own, and one would
@@ -308,5 +309,22 @@ enum pith_error decode_cnode_revoke(struct invocation *inv)
 	if (err != PITH_OK)
 		return err;
 	cte_revoke(slot);
+	return PITH_OK;
+}
+
+/* args: index, depth: where the caller's reply capability goes. */
+enum pith_error decode_cnode_save_caller(struct invocation *inv)
+{
+	struct cte *from = &inv->caller->slots[TCB_SLOT_CALLER], *slot;
+	enum pith_error err = inv_lookup_slot(inv, &inv->slot->cap, 0,
+					      LOOKUP_WHICH_DEST, &slot);
+
+	if (err != PITH_OK)
+		return err;
+	if (!cap_is_null(&slot->cap))
+		return PITH_E_DELETE_FIRST;
+	if (from->cap.type != PITH_CAP_REPLY)
+		return PITH_E_ILLEGAL_OPERATION; /* no call to reply to */
+	cdt_move(from, slot, from->cap);
 	return PITH_OK;
 }

@@ -10,6 +10,7 @@
 #include "caps/tcb.h"
 #include "caps/vspace.h"
 #include "ipc/endpoint.h"
+#include "ipc/ipc.h"
 #include "ipc/notification.h"
 #include "kernel/mem.h"
 #include "kernel/panic.h"
@@ -153,6 +154,9 @@ void object_finalise(struct cte *slot, bool final)
 	case PITH_CAP_IOPORT:
 		if (final)
 			ioport_release(c->ioport.first, c->ioport.last);
+		break;
+	case PITH_CAP_REPLY:
+		ipc_reply_cap_gone(c); /* unused: the caller is told */
 		break;
 	case PITH_CAP_CNODE:
 	case PITH_CAP_TCB:

@@ -7,6 +7,8 @@
 #include "caps/cdt.h"
 #include "caps/cnode.h"
 #include "caps/object.h"
+#include "ipc/ipc.h"
+#include "ipc/notification.h"
 #include "kernel/invocation.h"
 #include "kernel/log.h"
 #include "kernel/mem.h"
@@ -27,6 +29,12 @@ void tcb_init(struct tcb *t, const char *name)
 			     (unsigned long long)virt_to_phys(t));
 	for (size_t i = 0; i < sizeof(t->name) - 1 && name[i]; i++)
 		t->name[i] = name[i];
+	/* The master of the reply capabilities its calls hand out. */
+	cdt_insert(NULL, &t->slots[TCB_SLOT_REPLY],
+		   (struct cap){.type = PITH_CAP_REPLY,
+				.flags = CAP_F_MASTER,
+				.reply.tcb = t},
+		   MDB_REVOCABLE);
 }
 
 uint64_t tcb_vspace_root(const struct tcb *t)
@@ -51,32 +59,58 @@ struct pith_ipc_buffer *tcb_ipc_buffer(const struct tcb *t)
 	return phys_to_virt(f->page.paddr + off);
 }
 
-void tcb_suspend(struct tcb *t)
+void tcb_block(struct tcb *t, enum tcb_state state, void *on)
 {
 	sched_remove(t);
+	t->state = state;
+	t->blocked_on = on;
+}
+
+void tcb_wake(struct tcb *t, bool first)
+{
+	t->state = TCB_RUNNABLE;
+	sched_add(t, first);
+}
+
+void tcb_suspend(struct tcb *t)
+{
+	ipc_cancel(t, PITH_E_ABORTED);
+	sched_remove(t);
 	t->state = TCB_INACTIVE;
+	t->fault_kind = 0;
 }
 
 void tcb_destroy(struct tcb *t)
 {
 	tcb_suspend(t);
+	if (t->bound) {
+		t->bound->bound = NULL;
+		t->bound = NULL;
+	}
 	arch_tcb_forget(t);
 }
 
 void tcb_resume(struct tcb *t)
 {
-	if (t->state == TCB_RUNNABLE)
-		return;
-	t->state = TCB_RUNNABLE;
+	if (t->state != TCB_INACTIVE)
+		return; /* running, or in an IPC: leave it */
 	t->faulted = false;
-	sched_add(t);
+	tcb_wake(t, false);
 }
 
 void tcb_fault(struct tcb *t, const struct fault_info *f)
 {
+	t->fault_kind = f->kind;
+	t->fault_words[0] = f->ip;
+	t->fault_words[1] = f->address;
+	t->fault_words[2] = f->error;
+	t->fault_words[3] = f->vector;
+	if (ipc_send_fault(t))
+		return; /* the handler decides */
+	t->fault_kind = 0;
 	pr_info("thread '%s': %llu interrupts taken in user mode", t->name,
 		(unsigned long long)t->interrupts);
-	if (f->kind == FAULT_PAGE)
+	if (f->kind == PITH_FAULT_PAGE)
 		pr_err("fault: thread '%s' stopped: %s at address 0x%llx "
 		       "(ip 0x%llx, vector %u, error 0x%llx)",
 		       t->name, f->what, (unsigned long long)f->address,

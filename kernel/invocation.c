@@ -91,18 +91,12 @@ static enum pith_error read_message(struct invocation *inv, uint64_t info)
 	return PITH_OK;
 }
 
-static enum pith_error dispatch(struct invocation *inv, uint64_t cptr,
-				uint64_t info)
+static enum pith_error dispatch(struct invocation *inv, uint64_t info)
 {
 	const struct invocation_desc *d;
-	enum lookup_failure f;
 	enum pith_error err;
 	unsigned missing;
 
-	f = cspace_lookup_cap(caller_cspace(inv->caller), cptr, &inv->slot);
-	if (f != LOOKUP_OK)
-		return inv_error(inv, PITH_E_FAILED_LOOKUP,
-				 LOOKUP_WHICH_INVOKED, f);
 	err = read_message(inv, info);
 	if (err != PITH_OK)
 		return err;
@@ -120,16 +114,15 @@ static enum pith_error dispatch(struct invocation *inv, uint64_t cptr,
 	return d->decode(inv);
 }
 
-void invocation_call(struct tcb *t)
+void invocation_call(struct tcb *t, struct cte *slot)
 {
 	struct arch_context *ctx = &t->ctx;
-	struct invocation inv = {.caller = t};
+	struct invocation inv = {.caller = t, .slot = slot};
 	struct pith_ipc_buffer *ipc;
 	enum pith_error err;
 	unsigned nret;
 
-	err = dispatch(&inv, arch_syscall_arg(ctx, 0),
-		       arch_syscall_arg(ctx, 1));
+	err = dispatch(&inv, arch_syscall_arg(ctx, 1));
 	/* On an error the first two words carry its detail. Without an IPC
 	 * buffer only the register words arrive, and the reply says so. */
 	nret = err == PITH_OK ? inv.nret : 2;

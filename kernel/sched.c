@@ -43,7 +43,7 @@ static bool queued(const struct tcb *t)
 	return t->sched_next != NULL;
 }
 
-void sched_add(struct tcb *t)
+void sched_add(struct tcb *t, bool first)
 {
 	struct tcb **head = &ready[t->priority];
 
@@ -54,14 +54,17 @@ void sched_add(struct tcb *t)
 		t->sched_next = t->sched_prev = t;
 		*head = t;
 		mark(t->priority);
-	} else { /* at the tail: just before the head */
+	} else { /* just before the head: the tail of the ring */
 		t->sched_next = *head;
 		t->sched_prev = (*head)->sched_prev;
 		t->sched_prev->sched_next = t;
 		(*head)->sched_prev = t;
+		if (first)
+			*head = t;
 	}
 	if (!t->timeslice)
 		t->timeslice = timeslice;
+	t->ready_since = arch_timer_ticks();
 }
 
 void sched_remove(struct tcb *t)
@@ -92,7 +95,7 @@ void sched_set_priority(struct tcb *t, unsigned priority)
 	sched_remove(t);
 	t->priority = (uint8_t)priority;
 	if (was_queued)
-		sched_add(t);
+		sched_add(t, false);
 	if (cur == t)
 		sched_current = t;
 }

@@ -25,6 +25,7 @@
 /* cap.flags */
 #define CAP_F_DEVICE 0x1 /* untyped, frame: device memory */
 #define CAP_F_MAPPED 0x2 /* frame, paging structure: mapped */
+#define CAP_F_MASTER 0x4 /* reply: a thread's own master reply cap */
 
 struct tcb;
 struct cte;
@@ -52,6 +53,9 @@ struct cap {
 		struct {
 			struct tcb *tcb;
 		} tcb;
+		struct {
+			struct tcb *tcb; /* the caller to reply to */
+		} reply;
 		struct {
 			struct endpoint *ep;
 			uint64_t badge;

@@ -12,12 +12,19 @@ enum tcb_slot {
 	TCB_SLOT_CSPACE = 0,	 /* CNode: the CSpace root */
 	TCB_SLOT_VSPACE = 1,	 /* VSpace: the address space */
 	TCB_SLOT_IPC_BUFFER = 2, /* frame holding the IPC buffer */
-	TCB_SLOTS = 3,
+	TCB_SLOT_REPLY = 3,	 /* master reply cap: parent of the one-shot
+				    reply cap a call gives its receiver */
+	TCB_SLOT_CALLER = 4,	 /* the reply cap of the last call received */
+	TCB_SLOTS = 5,
 };
 
 enum tcb_state {
-	TCB_INACTIVE = 0, /* new, suspended, or stopped by a fault */
-	TCB_RUNNABLE,	  /* in a ready queue (or running) */
+	TCB_INACTIVE = 0,   /* new, suspended, or stopped by a fault */
+	TCB_RUNNABLE,	    /* in a ready queue (or running) */
+	TCB_BLOCKED_SEND,   /* queued on an endpoint to send (or call) */
+	TCB_BLOCKED_RECV,   /* queued on an endpoint to receive */
+	TCB_BLOCKED_REPLY,  /* called: waits for the reply */
+	TCB_BLOCKED_NOTIFY, /* waits on a notification */
 };
 
 struct notification;
@@ -34,10 +41,24 @@ struct tcb {
 	struct tcb *sched_next, *sched_prev; /* ready queue links */
 	enum tcb_state state;
 	uint8_t priority;
-	uint8_t mcp;	     /* maximum controlled priority */
-	bool faulted;	     /* stopped by a fault with no one to handle it */
-	uint32_t timeslice;  /* timer ticks left */
-	uint64_t interrupts; /* taken while it ran in user mode */
+	uint8_t mcp;	      /* maximum controlled priority */
+	bool faulted;	      /* stopped by a fault with no one to handle it */
+	uint32_t timeslice;   /* timer ticks left */
+	uint64_t ready_since; /* tick it last became ready (starvation) */
+	uint64_t interrupts;  /* taken while it ran in user mode */
+
+	/* IPC. While blocked on an endpoint or notification: */
+	void *blocked_on;		 /* which one */
+	struct tcb *ipc_next, *ipc_prev; /* its queue */
+	uint64_t ipc_badge;		 /* a blocked sender's badge */
+	uint8_t ipc_call;		 /* a blocked sender called */
+	uint8_t ipc_grant;		 /* ... may transfer capabilities */
+	uint8_t ipc_grant_reply;	 /* ... its reply may too */
+	/* A pending fault message (kind 0: none): sent as a call to the
+	 * fault endpoint; the reply to it writes registers. */
+	uint64_t fault_kind;
+	uint64_t fault_words[PITH_FAULT_WORDS];
+	struct notification *bound; /* bound notification */
 	char name[16];
 };
 
@@ -46,7 +67,8 @@ _Static_assert(sizeof(struct tcb) <= (1u << 11), "TCB object size");
 /* Make a new, inactive thread in zeroed memory. */
 void tcb_init(struct tcb *t, const char *name);
 
-/* Stop the thread: out of the ready queue, inactive. */
+/* Stop the thread: out of the ready queue and of any IPC (which ends
+ * with PITH_E_ABORTED), inactive. */
 void tcb_suspend(struct tcb *t);
 /* The thread's last capability is gone: stop it for good. (Its slots are
  * emptied by the caller, caps/cnode.c.) */
@@ -59,27 +81,24 @@ uint64_t tcb_vspace_root(const struct tcb *t);
 /* The thread's IPC buffer in the kernel's view, or NULL. */
 struct pith_ipc_buffer *tcb_ipc_buffer(const struct tcb *t);
 
-/* Why a user thread trapped, in arch-neutral terms. */
-enum fault_kind {
-	FAULT_PAGE,	  /* page fault: address is the faulting address */
-	FAULT_PROTECTION, /* general protection */
-	FAULT_INVALID_OP, /* invalid or privileged instruction */
-	FAULT_DIVIDE,	  /* divide error */
-	FAULT_BREAKPOINT, /* int3 / debug trap */
-	FAULT_OTHER,	  /* any other exception */
-};
-
 struct fault_info {
-	enum fault_kind kind;
-	unsigned vector;  /* architecture exception number */
-	uint64_t address; /* faulting data address (FAULT_PAGE) */
-	uint64_t ip;	  /* instruction pointer */
-	uint64_t error;	  /* architecture error code */
-	const char *what; /* human-readable cause */
+	enum pith_fault kind; /* PITH_FAULT_*: the fault message's label */
+	unsigned vector;      /* architecture exception number */
+	uint64_t address;     /* faulting data address (FAULT_PAGE) */
+	uint64_t ip;	      /* instruction pointer */
+	uint64_t error;	      /* architecture error code */
+	const char *what;     /* human-readable cause */
 };
 
-/* A user thread faulted (called from the arch trap handler): report it and
- * stop the thread. The caller then picks what runs next. */
+/* A user thread faulted (called from the arch trap handler): send the
+ * fault to its handler, or report it and stop the thread. The caller then
+ * picks what runs next. */
 void tcb_fault(struct tcb *t, const struct fault_info *f);
+
+/* Make a blocked (or new) thread runnable; `first`: ahead of its peers
+ * (an IPC partner, for a direct switch). */
+void tcb_wake(struct tcb *t, bool first);
+/* Take the runnable thread out of the ready queue into `state`. */
+void tcb_block(struct tcb *t, enum tcb_state state, void *on);
 
 #endif

@@ -1,25 +1,32 @@
 /*
- * Endpoints: synchronous rendezvous between threads. The objects exist
- * (retype, capabilities, destruction); message passing on them is the next
- * step.
+ * Endpoints: synchronous rendezvous between threads (see include/ipc/ipc.h
+ * for the operations). An endpoint is idle, or has senders queued, or
+ * receivers queued: never both.
  */
 #ifndef IPC_ENDPOINT_H
 #define IPC_ENDPOINT_H
 
-#include "kernel/compiler.h"
+#include "ipc/queue.h"
 
-struct tcb;
+enum endpoint_state {
+	EP_IDLE = 0,
+	EP_SEND, /* senders (and callers) wait */
+	EP_RECV, /* receivers wait */
+};
 
 struct endpoint {
-	uint64_t state;		/* idle; later: senders or receivers queued */
-	struct tcb *queue_head; /* threads waiting on the endpoint */
-	struct tcb *queue_tail;
+	uint64_t state; /* enum endpoint_state */
+	struct ipc_queue queue;
 	uint64_t reserved;
 };
 
 _Static_assert(sizeof(struct endpoint) <= 32, "endpoint object size");
 
-/* The last capability is gone: wake every waiting thread with an error. */
+/* The last capability is gone: every waiting thread's IPC ends with
+ * PITH_E_ABORTED. */
 void endpoint_destroy(struct endpoint *ep);
+
+/* Take a waiting thread out of the endpoint's queue. */
+void endpoint_dequeue(struct endpoint *ep, struct tcb *t);
 
 #endif

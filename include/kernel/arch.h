@@ -102,6 +102,8 @@ void arch_set_message_register(struct arch_context *ctx, unsigned i,
 void arch_set_syscall_result(struct arch_context *ctx, uint64_t err,
 			     uint64_t info);
 void arch_set_syscall_error(struct arch_context *ctx, uint64_t err);
+/* A received message's badge (%rdi). */
+void arch_set_syscall_badge(struct arch_context *ctx, uint64_t badge);
 
 /* Run thread t in user mode (switching address space, FPU state and IPC
  * buffer as needed); the next entry saves its registers into t->ctx. */

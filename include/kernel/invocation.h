@@ -29,8 +29,9 @@ struct invocation {
 	uint64_t ret[PITH_MSG_MAX_WORDS];
 };
 
-/* Run the `call` system call for `t`; the result goes in its registers. */
-void invocation_call(struct tcb *t);
+/* Run the `call` system call of `t` on the kernel object whose capability
+ * is in `slot`; the result goes in t's registers. */
+void invocation_call(struct tcb *t, struct cte *slot);
 
 /* Helpers for decode functions. */
 static inline enum pith_error inv_error(struct invocation *inv,

@@ -19,8 +19,9 @@ extern struct tcb *sched_current;
 
 void sched_init(unsigned timeslice_ticks);
 
-/* Queue a runnable thread at the tail of its priority. */
-void sched_add(struct tcb *t);
+/* Queue a runnable thread at the tail of its priority, or at the head
+ * (`first`: an IPC partner woken for a direct switch). */
+void sched_add(struct tcb *t, bool first);
 /* Take a thread out of its ready queue, if it is in one. */
 void sched_remove(struct tcb *t);
 void sched_set_priority(struct tcb *t, unsigned priority);

@@ -6,7 +6,11 @@
 
 #include "caps/tcb.h"
 
-/* Handle the system call whose registers are in t->ctx; never returns. */
+/* Run the system call whose registers are in t->ctx (the results go
+ * there too, or t blocks). */
+void syscall_handle(struct tcb *t);
+
+/* syscall_handle(), then on to user mode in whatever runs next. */
 _Noreturn void syscall_dispatch(struct tcb *t);
 
 #endif

@@ -57,6 +57,7 @@ def check(abi):
     check_items(abi["object_types"], "object type")
     caps = check_items(abi["cap_types"], "cap type")
     check_items(abi["interfaces"], "interface")
+    check_items(abi["faults"], "fault")
     limits = abi["abi"]
     for iface in abi["interfaces"]:
         need(iface["cap"] in caps, f"interface {iface['cap']}: no such cap type")
@@ -161,9 +162,17 @@ def gen_abi_h(abi):
     for iface, m in all_methods(abi):
         out.append(f"\t{method_label(iface, m)},")
     out += ["\tPITH_INV_COUNT", "};", "",
+            "/* Fault kinds: the label of a fault message. Its words: the",
+            " * instruction pointer, the address, the error code, the vector. */",
+            "enum pith_fault {", "\tPITH_FAULT_NONE = 0,"]
+    for f in abi["faults"]:
+        out.append(c_comment(f["doc"], "\t"))
+        out.append(f"\tPITH_FAULT_{upper(f['name'])},")
+    out += ["\tPITH_FAULT_COUNT", "};",
+            "#define PITH_FAULT_WORDS 4", "",
             "/*",
-            " * Message info (%rsi): label in bits 12-63, extra capabilities",
-            " * in bits 7-8, length in words in bits 0-6.",
+            " * Message info (%rsi): label in bits 12-63, flags in bits 9-11,",
+            " * extra capabilities in bits 7-8, length in words in bits 0-6.",
             " */",
             "#define PITH_MSGINFO(label, words, caps) \\",
             "\t(((uint64_t)(label) << 12) | ((uint64_t)(caps) << 7) | "
@@ -171,6 +180,13 @@ def gen_abi_h(abi):
             "#define PITH_MSGINFO_LABEL(info) ((uint64_t)(info) >> 12)",
             "#define PITH_MSGINFO_WORDS(info) ((unsigned)(info)&0x7f)",
             "#define PITH_MSGINFO_CAPS(info) ((unsigned)((info) >> 7) & 3)",
+            "/* Set on a received message when capabilities the sender sent",
+            " * could not all be delivered (no grant right, no empty slot). */",
+            "#define PITH_MSGINFO_CAPS_DROPPED (1u << 9)",
+            "/* Set when a receive returned a signal of the bound notification",
+            " * (the badge is then the notification word). */",
+            "#define PITH_MSGINFO_SIGNAL (1u << 10)",
+            "#define PITH_MSGINFO_FLAGS(info) ((unsigned)(info)&0xe00u)",
             "", "#endif", ""]
     return "\n".join(out)
 
@@ -323,6 +339,16 @@ def gen_api_md(abi):
     for r in abi["rights"]:
         out.append(f"| {r['bit']} | `PITH_RIGHT_{upper(r['name'])}` | "
                    f"{r['doc']} |")
+    out += ["", "## Faults", "",
+            "A faulting thread sends its fault endpoint a call whose label "
+            "is the kind and whose words are the instruction pointer, the "
+            "address, the error code and the vector. The reply's words, if "
+            "any, are written to the thread's registers (rip, rsp, rflags, "
+            "rax, ...) before it resumes.", "",
+            "| label | name | what |", "|---|---|---|"]
+    for i, f in enumerate(abi["faults"]):
+        out.append(f"| {i + 1} | `PITH_FAULT_{upper(f['name'])}` | "
+                   f"{f['doc']} |")
     out += ["", "## Object types (Untyped.Retype)", "",
             "| value | name | size | what |", "|---|---|---|---|"]
     for i, t in enumerate(abi["object_types"]):

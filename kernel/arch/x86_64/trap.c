@@ -79,7 +79,7 @@ static void classify(const struct arch_context *ctx, struct fault_info *f)
 	f->what = trap_name(f->vector);
 	switch (ctx->vector) {
 	case 14:
-		f->kind = FAULT_PAGE;
+		f->kind = PITH_FAULT_PAGE;
 		f->address = read_cr2();
 		f->what = page_fault_cause(ctx->error);
 		break;
@@ -87,23 +87,23 @@ static void classify(const struct arch_context *ctx, struct fault_info *f)
 	case 11:
 	case 12:
 	case 13:
-		f->kind = FAULT_PROTECTION;
+		f->kind = PITH_FAULT_PROTECTION;
 		f->what = "general protection fault";
 		break;
 	case 6:
-		f->kind = FAULT_INVALID_OP;
+		f->kind = PITH_FAULT_INVALID_OPCODE;
 		f->what = "invalid opcode";
 		break;
 	case 0:
-		f->kind = FAULT_DIVIDE;
+		f->kind = PITH_FAULT_DIVIDE;
 		f->what = "divide error";
 		break;
 	case 1:
 	case 3:
-		f->kind = FAULT_BREAKPOINT;
+		f->kind = PITH_FAULT_BREAKPOINT;
 		break;
 	default:
-		f->kind = FAULT_OTHER;
+		f->kind = PITH_FAULT_OTHER;
 		break;
 	}
 }

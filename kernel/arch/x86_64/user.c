@@ -159,6 +159,11 @@ void arch_set_syscall_error(struct arch_context *ctx, uint64_t err)
 	ctx->rax = err;
 }
 
+void arch_set_syscall_badge(struct arch_context *ctx, uint64_t badge)
+{
+	ctx->rdi = badge;
+}
+
 void arch_return_to_user(struct tcb *t)
 {
 	struct arch_context *ctx = &t->ctx;

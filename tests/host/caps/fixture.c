@@ -12,6 +12,7 @@
 #include "caps/tcb.h"
 #include "kernel/mem.h"
 #include "kernel/sched.h"
+#include "kernel/syscall.h"
 #include "pith/ipc_buffer.h"
 
 #define POISON 0xbadbadbadbadbad0ULL
@@ -179,7 +180,7 @@ uint64_t fx_call(uint64_t label, uint64_t cptr, const uint64_t *words,
 	for (unsigned i = 0; i < PITH_MSG_MAX_CAPS; i++)
 		ipc->caps[i] = caps && i < ncaps ? caps[i] : POISON;
 
-	invocation_call(fx_caller);
+	syscall_handle(fx_caller);
 
 	memset(&fx_last, 0, sizeof(fx_last));
 	fx_last.err = ctx->rax;

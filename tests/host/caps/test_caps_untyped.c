@@ -138,9 +138,15 @@ static void test_every_type_is_made_and_zeroed(void **state)
 		case PITH_CAP_TCB:
 			assert_int_equal(c->tcb.tcb->state, TCB_INACTIVE);
 			assert_null(c->tcb.tcb->sched_next);
+			/* Every slot is empty but the master reply cap. */
 			for (unsigned s = 0; s < TCB_SLOTS; s++)
 				assert_int_equal(c->tcb.tcb->slots[s].cap.type,
-						 PITH_CAP_NULL);
+						 s == TCB_SLOT_REPLY
+							 ? PITH_CAP_REPLY
+							 : PITH_CAP_NULL);
+			assert_true(
+				c->tcb.tcb->slots[TCB_SLOT_REPLY].cap.flags &
+				CAP_F_MASTER);
 			assert_int_equal(c->tcb.tcb->ipc_buffer, 0);
 			break;
 		case PITH_CAP_VSPACE:

@@ -289,10 +289,12 @@ static void test_lookup_errors(void)
 			     WORDS(s, DEPTH, ep, DEPTH, PITH_RIGHTS_ALL),
 			     CAPS(ep)),
 		      PITH_E_INVALID_CAPABILITY, 1, ANY);
-	expect_err(
-		"cnode_invoke_non_cnode",
-		invoke(ep, PITH_INV_CNODE_DELETE, WORDS(s, DEPTH), NO_CAPS).err,
-		PITH_E_ILLEGAL_OPERATION);
+	/* Not a CNode (call on an endpoint would be IPC, so an untyped). */
+	expect_err("cnode_invoke_non_cnode",
+		   invoke(untyped_pool(), PITH_INV_CNODE_DELETE,
+			  WORDS(s, DEPTH), NO_CAPS)
+			   .err,
+		   PITH_E_ILLEGAL_OPERATION);
 	expect_true("cnode_errors_left_slots_alone",
 		    cap_type(s) == PITH_CAP_NULL &&
 			    cap_type(ep) == PITH_CAP_ENDPOINT,

@@ -10,13 +10,13 @@
 
 static void test_dispatch_errors(void)
 {
-	pith_cptr_t ep = obj_new(PITH_OBJ_ENDPOINT, 0);
+	pith_cptr_t ntfn = obj_new(PITH_OBJ_NOTIFICATION, 0);
 	pith_cptr_t ut = obj_new(PITH_OBJ_UNTYPED, 16);
 	pith_cptr_t empty = slot_alloc();
 
-	/* An untyped method on an endpoint. */
+	/* An untyped method on a notification. */
 	expect_err("invoke_wrong_object_type",
-		   invoke(ep, PITH_INV_UNTYPED_RETYPE,
+		   invoke(ntfn, PITH_INV_UNTYPED_RETYPE,
 			  WORDS(PITH_OBJ_ENDPOINT, 0, 0, 0, empty, 1),
 			  CAPS(PITH_SLOT_CNODE))
 			   .err,
@@ -74,7 +74,7 @@ static void test_dispatch_errors(void)
 		    "a failed retype filled the slot");
 	slot_free(empty);
 	slot_free(ut);
-	slot_free(ep);
+	slot_free(ntfn);
 }
 
 static void test_identify_fixed(void)
