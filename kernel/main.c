@@ -14,24 +14,37 @@
 
 _Noreturn void kmain(uint64_t boot_info_phys);
 
-static unsigned timeslice; /* ms, from the command line */
+static unsigned timeslice = SCHED_TIMESLICE_DEFAULT_MS;	  /* ms */
+static unsigned starvation = SCHED_STARVATION_DEFAULT_MS; /* ms */
+
+/* A number of milliseconds option, up to 100 s; absent or malformed, the
+ * default stays. */
+static void ms_option(const char *cmdline, const char *name, unsigned *ms,
+		      bool zero_ok)
+{
+	char value[16];
+	unsigned v = 0;
+	const char *p = value;
+
+	if (!cmdline_get(cmdline, name, value, sizeof(value)))
+		return;
+	for (; *p >= '0' && *p <= '9' && v <= 100000; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	if (p == value || *p || v > 100000 || (v == 0 && !zero_ok)) {
+		pr_warn("%s=%s ignored: a number of milliseconds, up to "
+			"100000, is expected",
+			name, value);
+		return;
+	}
+	*ms = v;
+}
 
 static void apply_cmdline(const char *cmdline)
 {
-	char level[16], value[16];
+	char level[16];
 	enum log_level lvl;
-	unsigned ms = SCHED_TIMESLICE_DEFAULT_MS;
 
 	shutdown_init(cmdline);
-	if (cmdline_get(cmdline, "timeslice_ms", value, sizeof(value))) {
-		ms = 0;
-		for (const char *p = value;
-		     *p >= '0' && *p <= '9' && ms < 10000; p++)
-			ms = ms * 10 + (unsigned)(*p - '0');
-		if (ms == 0)
-			ms = SCHED_TIMESLICE_DEFAULT_MS;
-	}
-	timeslice = ms;
 	if (cmdline_get(cmdline, "loglevel", level, sizeof(level))) {
 		if (log_parse_level(level, &lvl))
 			log_set_level(lvl);
@@ -40,6 +53,14 @@ static void apply_cmdline(const char *cmdline)
 				"debug)",
 				level);
 	}
+	ms_option(cmdline, "timeslice_ms", &timeslice, false);
+	ms_option(cmdline, "starvation_ms", &starvation, true);
+}
+
+/* Milliseconds to timer ticks, rounded up. */
+static unsigned ms_to_ticks(unsigned ms)
+{
+	return (unsigned)(((uint64_t)ms * arch_timer_hz() + 999) / 1000);
 }
 
 static void log_boot_info(const struct boot_info *bi, const char *cmdline)
@@ -93,8 +114,12 @@ void kmain(uint64_t boot_info_phys)
 	mem_init(bi);
 	arch_vm_init(bi);
 	arch_late_init(bi);
-	sched_init((timeslice * arch_timer_hz() + 999) / 1000);
-	pr_info("sched: timeslice %u ms", timeslice);
+	sched_init(ms_to_ticks(timeslice), ms_to_ticks(starvation));
+	if (starvation)
+		pr_info("sched: timeslice %u ms; starvation bound %u ms",
+			timeslice, starvation);
+	else
+		pr_info("sched: timeslice %u ms; strict priorities", timeslice);
 	crash_if_asked(cmdline);
 
 	shutdown_watch(root_task_create(bi, cmdline));

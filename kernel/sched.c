@@ -1,10 +1,14 @@
 /*
  * The scheduler (see include/kernel/sched.h).
  *
- * Each priority has a circular doubly linked ready queue; the running
- * thread stays at the head of its queue until its timeslice ends or it
- * yields, blocks or stops. ready_words has one bit per priority with a
- * non-empty queue, ready_summary one bit per non-zero word of it.
+ * Each priority has a circular doubly linked ready queue of the threads
+ * that wait to run; ready_words has one bit per priority with a non-empty
+ * queue, ready_summary one bit per non-zero word of it. The running
+ * thread is in no queue: it goes back into its queue only when another
+ * thread takes the CPU (at the head: it was preempted) or its timeslice
+ * ends (at the tail). So an IPC that blocks one thread and wakes another
+ * of at least its priority switches without touching a queue, which is
+ * what the fastpath (ipc/fastpath.c) relies on.
  */
 #include "kernel/sched.h"
 
@@ -15,14 +19,19 @@
 #define IDLE_TICKS_BEFORE_EXIT 3
 
 struct tcb *sched_current;
+struct tcb *sched_boosted;
 static struct tcb *ready[SCHED_PRIORITIES];
 static uint64_t ready_words[SCHED_PRIORITIES / 64];
 static uint64_t ready_summary;
 static unsigned timeslice = 2;
+static unsigned starvation;   /* ticks; 0: strict priorities */
+static bool rotate_current;   /* its timeslice ended, or it yielded */
+static struct tcb *switch_to; /* woken to run at once, if it may */
 
-void sched_init(unsigned timeslice_ticks)
+void sched_init(unsigned timeslice_ticks, unsigned starvation_ticks)
 {
 	timeslice = timeslice_ticks ? timeslice_ticks : 1;
+	starvation = starvation_ticks;
 }
 
 static void mark(unsigned prio)
@@ -43,85 +52,139 @@ static bool queued(const struct tcb *t)
 	return t->sched_next != NULL;
 }
 
-void sched_add(struct tcb *t, bool first)
+/* Into t's ready queue: at the head or the tail. */
+static void enqueue(struct tcb *t, bool head)
 {
-	struct tcb **head = &ready[t->priority];
+	struct tcb **q = &ready[t->priority];
 
-	KASSERT(t->state == TCB_RUNNABLE);
-	if (queued(t))
-		return;
-	if (!*head) {
+	if (!*q) {
 		t->sched_next = t->sched_prev = t;
-		*head = t;
+		*q = t;
 		mark(t->priority);
 	} else { /* just before the head: the tail of the ring */
-		t->sched_next = *head;
-		t->sched_prev = (*head)->sched_prev;
+		t->sched_next = *q;
+		t->sched_prev = (*q)->sched_prev;
 		t->sched_prev->sched_next = t;
-		(*head)->sched_prev = t;
-		if (first)
-			*head = t;
+		(*q)->sched_prev = t;
+		if (head)
+			*q = t;
 	}
-	if (!t->timeslice)
-		t->timeslice = timeslice;
 	t->ready_since = arch_timer_ticks();
 }
 
-void sched_remove(struct tcb *t)
+static void dequeue(struct tcb *t)
 {
-	struct tcb **head = &ready[t->priority];
+	struct tcb **q = &ready[t->priority];
 
-	if (!queued(t))
-		return;
 	if (t->sched_next == t) {
-		*head = NULL;
+		*q = NULL;
 		unmark(t->priority);
 	} else {
 		t->sched_prev->sched_next = t->sched_next;
 		t->sched_next->sched_prev = t->sched_prev;
-		if (*head == t)
-			*head = t->sched_next;
+		if (*q == t)
+			*q = t->sched_next;
 	}
 	t->sched_next = t->sched_prev = NULL;
+}
+
+void sched_add(struct tcb *t, bool first)
+{
+	KASSERT(t->state == TCB_RUNNABLE);
+	if (!t->timeslice)
+		t->timeslice = timeslice;
+	if (first)
+		switch_to = t;
+	if (t == sched_current || queued(t))
+		return;
+	enqueue(t, first);
+}
+
+void sched_remove(struct tcb *t)
+{
+	if (queued(t))
+		dequeue(t);
 	if (sched_current == t)
 		sched_current = NULL;
+	if (sched_boosted == t)
+		sched_boosted = NULL;
+	if (switch_to == t)
+		switch_to = NULL;
 }
 
 void sched_set_priority(struct tcb *t, unsigned priority)
 {
 	bool was_queued = queued(t);
-	struct tcb *cur = sched_current;
 
-	sched_remove(t);
+	if (was_queued)
+		dequeue(t);
 	t->priority = (uint8_t)priority;
 	if (was_queued)
-		sched_add(t, false);
-	if (cur == t)
-		sched_current = t;
-}
-
-/* Send the head of t's queue to the back with a fresh timeslice. */
-static void rotate(struct tcb *t)
-{
-	struct tcb **head = &ready[t->priority];
-
-	t->timeslice = timeslice;
-	if (queued(t) && *head == t)
-		*head = t->sched_next;
+		enqueue(t, false);
+	/* The running thread, now below a ready one, is preempted on the
+	 * way out of the kernel. */
 }
 
 void sched_yield_timeslice(struct tcb *t)
 {
-	rotate(t);
+	t->timeslice = timeslice;
+	if (t == sched_current)
+		rotate_current = true;
+	if (t == sched_boosted)
+		sched_boosted = NULL;
+}
+
+/*
+ * The starvation bound: a ready thread below the running thread's
+ * priority that has not run for `starvation` ticks runs next, for one
+ * timeslice. Only the heads of the ready queues are looked at: the head
+ * of a queue is the thread of that priority that runs next, and the one
+ * that has waited longest but for direct switches (which run at once).
+ * The heads of at most 256 queues, once a tick.
+ */
+static void check_starvation(const struct tcb *cur)
+{
+	uint64_t now = arch_timer_ticks(), oldest = now;
+	struct tcb *starved = NULL;
+
+	for (unsigned w = 0; w < cur->priority / 64 + 1; w++) {
+		uint64_t bits = ready_words[w];
+
+		if (w == cur->priority / 64)
+			bits &= (1ULL << (cur->priority % 64)) - 1;
+		while (bits) {
+			unsigned prio =
+				w * 64 + (unsigned)__builtin_ctzll(bits);
+			struct tcb *h = ready[prio];
+
+			bits &= bits - 1;
+			if (now - h->ready_since >= starvation &&
+			    h->ready_since <= oldest) {
+				oldest = h->ready_since;
+				starved = h;
+			}
+		}
+	}
+	if (starved) {
+		starved->timeslice = timeslice;
+		sched_boosted = starved;
+	}
 }
 
 void sched_tick(void)
 {
 	struct tcb *t = sched_current;
 
-	if (t && t->state == TCB_RUNNABLE && t->timeslice &&
-	    --t->timeslice == 0)
-		rotate(t);
+	if (!t)
+		return;
+	if (t->timeslice && --t->timeslice == 0) {
+		t->timeslice = timeslice;
+		rotate_current = true;
+		if (sched_boosted == t)
+			sched_boosted = NULL;
+	} else if (starvation && !sched_boosted) {
+		check_starvation(t);
+	}
 }
 
 static struct tcb *highest(void)
@@ -135,20 +198,74 @@ static struct tcb *highest(void)
 	return ready[prio];
 }
 
-/* The next thread to run. One whose address space is gone (its
- * capability deleted, or its ASID pool) cannot run: it is stopped, as a
- * fault would. */
-static struct tcb *pick(void)
+/* The queued thread with the best claim to the CPU: a starved one, one
+ * woken for a direct switch (unless a higher priority waits), or the
+ * head of the highest priority. */
+static struct tcb *best_queued(void)
 {
-	struct tcb *t;
+	struct tcb *h;
 
-	while ((t = highest()) && !tcb_vspace_root(t)) {
+	if (sched_boosted && queued(sched_boosted))
+		return sched_boosted;
+	h = highest();
+	if (switch_to && queued(switch_to) &&
+	    switch_to->priority >= h->priority)
+		return switch_to;
+	return h;
+}
+
+/* Whether the running thread keeps the CPU against `next`; `rotate`: it
+ * yielded or used up its timeslice, so its peers go first. */
+static bool keeps_cpu(const struct tcb *cur, const struct tcb *next,
+		      bool rotate)
+{
+	if (!next)
+		return true;
+	if (next == sched_boosted)
+		return false;
+	if (cur == sched_boosted)
+		return true;
+	if (rotate || next == switch_to)
+		return next->priority < cur->priority;
+	return next->priority <= cur->priority;
+}
+
+/* The root of t's address space. One whose address space is gone (its
+ * capability deleted, or its ASID pool) cannot run: it is stopped, as a
+ * fault would, and the result is 0. */
+static uint64_t runnable_root(struct tcb *t)
+{
+	uint64_t root = tcb_vspace_root(t);
+
+	if (!root) {
 		pr_err("fault: thread '%s' stopped: its address space is gone",
 		       t->name);
 		tcb_suspend(t);
 		t->faulted = true;
 	}
-	return t;
+	return root;
+}
+
+static _Noreturn void run(struct tcb *t, uint64_t root)
+{
+	sched_current = t;
+	switch_to = NULL;
+	t->ready_since = arch_timer_ticks(); /* it has not starved */
+	arch_return_to_user(t, root);
+}
+
+/* Run the best queued thread, if there is one that can run. */
+static void run_queued(void)
+{
+	struct tcb *next;
+	uint64_t root;
+
+	while ((next = best_queued())) {
+		dequeue(next);
+		root = runnable_root(next);
+		if (root)
+			run(next, root);
+	}
 }
 
 /*
@@ -161,14 +278,12 @@ static _Noreturn void idle(void)
 	uint64_t start = arch_timer_ticks();
 	bool said = false;
 
+	sched_current = NULL;
 	for (;;) {
-		struct tcb *next = pick();
-		uint64_t idle_ticks = arch_timer_ticks() - start;
+		uint64_t idle_ticks;
 
-		if (next) {
-			sched_current = next;
-			arch_return_to_user(next);
-		}
+		run_queued();
+		idle_ticks = arch_timer_ticks() - start;
 		if (!said) {
 			pr_info("sched: no runnable threads; idle");
 			said = true;
@@ -186,10 +301,19 @@ static _Noreturn void idle(void)
 
 void sched_exit_to_user(void)
 {
-	struct tcb *next = pick();
+	struct tcb *cur = sched_current;
+	bool rotate = rotate_current;
+	uint64_t root;
 
-	if (!next)
-		idle();
-	sched_current = next;
-	arch_return_to_user(next);
+	rotate_current = false;
+	if (cur && (root = runnable_root(cur))) {
+		KASSERT(cur->state == TCB_RUNNABLE);
+		if (keeps_cpu(cur, best_queued(), rotate))
+			run(cur, root);
+		/* Preempted: first in line again; its time up: last. */
+		enqueue(cur, !rotate);
+		sched_current = NULL;
+	}
+	run_queued();
+	idle();
 }

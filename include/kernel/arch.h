@@ -94,20 +94,12 @@ void arch_tcb_set_ipc_buffer(struct tcb *t, uint64_t vaddr);
 void arch_tcb_get_registers(const struct tcb *t, uint64_t *regs, unsigned n);
 bool arch_tcb_set_registers(struct tcb *t, const uint64_t *regs, unsigned n);
 
-/* The system call's registers (sdk/abi/pith.toml): message word i (0-3),
- * and the results. */
-uint64_t arch_message_register(const struct arch_context *ctx, unsigned i);
-void arch_set_message_register(struct arch_context *ctx, unsigned i,
-			       uint64_t v);
-void arch_set_syscall_result(struct arch_context *ctx, uint64_t err,
-			     uint64_t info);
-void arch_set_syscall_error(struct arch_context *ctx, uint64_t err);
-/* A received message's badge (%rdi). */
-void arch_set_syscall_badge(struct arch_context *ctx, uint64_t badge);
+/* The system call's registers (sdk/abi/pith.toml): arch/context.h. */
 
-/* Run thread t in user mode (switching address space, FPU state and IPC
- * buffer as needed); the next entry saves its registers into t->ctx. */
-_Noreturn void arch_return_to_user(struct tcb *t);
+/* Run thread t in user mode in the address space `root` (its
+ * tcb_vspace_root(), not 0), switching FPU state and IPC buffer as needed;
+ * the next entry saves its registers into t->ctx. */
+_Noreturn void arch_return_to_user(struct tcb *t, uint64_t root);
 
 /* ---- interrupts and ports ---- */
 bool arch_ioapic_has_gsi(unsigned gsi);
@@ -131,6 +123,8 @@ void arch_debug_exit(unsigned status);
 /* Timer interrupts since arch_late_init(). */
 uint64_t arch_timer_ticks(void);
 unsigned arch_timer_hz(void);
+/* The TSC's frequency (0: unknown). */
+uint64_t arch_tsc_hz(void);
 
 /* Print the registers of a trap frame, or of the caller if ctx is NULL,
  * and a backtrace; used by panic(). */

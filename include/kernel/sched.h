@@ -1,8 +1,10 @@
 /*
  * The scheduler: 256 priorities, round-robin within a priority, and an
  * O(1) choice of the next thread through a two-level bitmap of non-empty
- * ready queues. The kernel is not preemptible: it runs with interrupts off,
- * except in the idle loop, and chooses what runs next on every exit to
+ * ready queues. A starvation bound keeps low priorities alive: a ready
+ * thread that has not run for starvation_ms runs for one timeslice
+ * (docs/scheduling.md). The kernel is not preemptible: it runs with interrupts
+ * off, except in the idle loop, and chooses what runs next on every exit to
  * user mode.
  */
 #ifndef KERNEL_SCHED_H
@@ -10,19 +12,28 @@
 
 #include "caps/tcb.h"
 
-#define SCHED_PRIORITIES	   256
-#define SCHED_PRIORITY_MAX	   255
-#define SCHED_TIMESLICE_DEFAULT_MS 20
+#define SCHED_PRIORITIES	    256
+#define SCHED_PRIORITY_MAX	    255
+#define SCHED_TIMESLICE_DEFAULT_MS  20
+/* A ready thread that has not run for this long runs for one timeslice,
+ * whatever its priority (command line starvation_ms=, 0: never). */
+#define SCHED_STARVATION_DEFAULT_MS 1000
 
-/* The thread whose context receives the next user entry (NULL: idle). */
+/* The running thread, whose context receives the next user entry (NULL:
+ * idle). It is in no ready queue. */
 extern struct tcb *sched_current;
+/* A starved thread that runs, or is about to, for one timeslice. */
+extern struct tcb *sched_boosted;
 
-void sched_init(unsigned timeslice_ticks);
+/* Timeslice and starvation bound (0: strict priorities), in ticks. */
+void sched_init(unsigned timeslice_ticks, unsigned starvation_ticks);
 
-/* Queue a runnable thread at the tail of its priority, or at the head
- * (`first`: an IPC partner woken for a direct switch). */
+/* A thread became runnable: queue it at the tail of its priority, or
+ * (`first`: an IPC partner woken for a direct switch) at the head, to run
+ * at the next exit to user mode if its priority is at least the running
+ * thread's and no higher one waits. */
 void sched_add(struct tcb *t, bool first);
-/* Take a thread out of its ready queue, if it is in one. */
+/* A thread stops being runnable (or running). */
 void sched_remove(struct tcb *t);
 void sched_set_priority(struct tcb *t, unsigned priority);
 /* The running thread gives the rest of its timeslice to its peers. */

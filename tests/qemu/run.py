@@ -108,7 +108,8 @@ CASES = [
          "errors, the derivation tree, a second address space that must "
          "fault, the RTC interrupt end to end, a leak test), then reads "
          "kernel memory, which must stop only that task.",
-         cmdline="init=ktest", initrd="initrd-test", usb=True, rng=False,
+         cmdline="init=ktest starvation_ms=100", initrd="initrd-test",
+         usb=True, rng=False,
          expect=["no EFI_RNG_PROTOCOL: boot_info carries no entropy",
                  "entropy absent (no EFI_RNG_PROTOCOL)",
                  "ktest: hello",
@@ -137,8 +138,9 @@ CASES = [
                     r"gone",
                     r"BENCH retype_vspace [0-9]+ cycles",
                     r"BENCH revoke_10k [0-9]+ cycles",
+                    r"ktest: starved thread ran after [0-9]+ ms \(bound 100 ms\)",
                     r"ktest: [0-9]+ cases, 0 failed"],
-         tests=309, exit_code=EXIT_USER_FAULT),
+         tests=310, exit_code=EXIT_USER_FAULT),
     Case("panic_page_fault",
          "A kernel page fault panics with the vector, error code, CR2 and "
          "registers, and exits QEMU with the panic status.",

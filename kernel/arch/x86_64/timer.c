@@ -34,6 +34,11 @@ void timer_tick(void)
 	ticks++;
 }
 
+uint64_t arch_tsc_hz(void)
+{
+	return tsc_hz;
+}
+
 uint64_t arch_timer_ticks(void)
 {
 	return ticks;

@@ -115,60 +115,10 @@ bool arch_tcb_set_registers(struct tcb *t, const uint64_t *regs, unsigned n)
 	return true;
 }
 
-uint64_t arch_message_register(const struct arch_context *ctx, unsigned i)
-{
-	switch (i) {
-	case 0:
-		return ctx->rdx;
-	case 1:
-		return ctx->r10;
-	case 2:
-		return ctx->r8;
-	default:
-		return ctx->r9;
-	}
-}
-
-void arch_set_message_register(struct arch_context *ctx, unsigned i, uint64_t v)
-{
-	switch (i) {
-	case 0:
-		ctx->rdx = v;
-		break;
-	case 1:
-		ctx->r10 = v;
-		break;
-	case 2:
-		ctx->r8 = v;
-		break;
-	default:
-		ctx->r9 = v;
-		break;
-	}
-}
-
-void arch_set_syscall_result(struct arch_context *ctx, uint64_t err,
-			     uint64_t info)
-{
-	ctx->rax = err;
-	ctx->rsi = info;
-}
-
-void arch_set_syscall_error(struct arch_context *ctx, uint64_t err)
-{
-	ctx->rax = err;
-}
-
-void arch_set_syscall_badge(struct arch_context *ctx, uint64_t badge)
-{
-	ctx->rdi = badge;
-}
-
-void arch_return_to_user(struct tcb *t)
+void arch_return_to_user(struct tcb *t, uint64_t root)
 {
 	struct arch_context *ctx = &t->ctx;
 	uint64_t end = (uint64_t)(uintptr_t)(ctx + 1);
-	uint64_t root = tcb_vspace_root(t);
 
 	if (fpu_owner != t) {
 		if (fpu_owner)
@@ -180,19 +130,20 @@ void arch_return_to_user(struct tcb *t)
 		wrmsr(MSR_KERNEL_GS_BASE, t->ipc_buffer);
 		gs_owner = t;
 	}
-	/* Whatever the context holds, it returns to ring 3 with interrupts
-	 * on and no I/O privilege. */
-	ctx->cs = SEL_USER_CODE;
-	ctx->ss = SEL_USER_DATA;
-	ctx->rflags =
-		(ctx->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED1;
-
 	tss_set_kernel_stack(end);
 	cpu0.context_end = end;
 	if (read_cr3() != root)
 		write_cr3(root);
-	/* sysret to a non-canonical %rip would fault in ring 0. */
+	/* A frame made by the syscall entry holds the thread's own RFLAGS
+	 * (IF set, IOPL 0) and the user selectors, which sysret does not
+	 * read. sysret to a non-canonical %rip would fault in ring 0. */
 	if (ctx->vector == ARCH_VECTOR_SYSCALL && ctx->rip < USER_ADDR_LIMIT)
 		user_return_sysret(ctx);
+	/* Whatever else the context holds, it returns to ring 3 with
+	 * interrupts on and no I/O privilege. */
+	ctx->cs = SEL_USER_CODE;
+	ctx->ss = SEL_USER_DATA;
+	ctx->rflags =
+		(ctx->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED1;
 	user_return_iret(ctx);
 }

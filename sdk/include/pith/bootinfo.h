@@ -72,7 +72,7 @@ struct pith_bootinfo {
 	uint64_t acpi_rsdp;  /* physical; 0: none */
 	uint8_t entropy[32]; /* from the firmware; all zero if none */
 	uint32_t entropy_valid;
-	uint32_t reserved0;
+	uint32_t tsc_khz;   /* the TSC's frequency (0: unknown) */
 	char cmdline[1024]; /* the kernel command line */
 	struct pith_untyped_desc untyped_list[];
 };

@@ -11,6 +11,7 @@
 #include "pith/abi.h"
 #include "pith/bootinfo.h"
 #include "pith/invocations.h"
+#include "pith/ipc.h"
 
 /* The boot-info page, for the root task (NULL in other programs). */
 extern const struct pith_bootinfo *pith_bootinfo;

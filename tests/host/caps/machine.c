@@ -402,59 +402,11 @@ bool arch_tcb_set_registers(struct tcb *t, const uint64_t *regs, unsigned n)
 	return true;
 }
 
-uint64_t arch_message_register(const struct arch_context *ctx, unsigned i)
-{
-	switch (i) {
-	case 0:
-		return ctx->rdx;
-	case 1:
-		return ctx->r10;
-	case 2:
-		return ctx->r8;
-	default:
-		return ctx->r9;
-	}
-}
-
-void arch_set_message_register(struct arch_context *ctx, unsigned i, uint64_t v)
-{
-	switch (i) {
-	case 0:
-		ctx->rdx = v;
-		break;
-	case 1:
-		ctx->r10 = v;
-		break;
-	case 2:
-		ctx->r8 = v;
-		break;
-	default:
-		ctx->r9 = v;
-		break;
-	}
-}
-
-void arch_set_syscall_result(struct arch_context *ctx, uint64_t err,
-			     uint64_t info)
-{
-	ctx->rax = err;
-	ctx->rsi = info;
-}
-
-void arch_set_syscall_error(struct arch_context *ctx, uint64_t err)
-{
-	ctx->rax = err;
-}
-
-void arch_set_syscall_badge(struct arch_context *ctx, uint64_t badge)
-{
-	ctx->rdi = badge;
-}
-
 /* ---- what a test can never reach -------------------------------------- */
 
-_Noreturn void arch_return_to_user(struct tcb *t)
+_Noreturn void arch_return_to_user(struct tcb *t, uint64_t root)
 {
+	(void)root;
 	machine_fail("arch_return_to_user('%s'): tests do not leave the "
 		     "kernel",
 		     t->name);

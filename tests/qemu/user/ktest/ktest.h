@@ -142,6 +142,8 @@ struct result invoke(pith_cptr_t cap, uint64_t label, const uint64_t *args,
 #define NO_CAPS	 NULL, 0
 
 uint64_t rdtsc(void);
+/* The command line's starvation_ms in TSC ticks (0: not given). */
+uint64_t starvation_bound_tsc(void);
 
 /* ---- slots, objects and mappings (alloc.c) ---------------------------- */
 
@@ -247,6 +249,7 @@ void test_untyped(void);      /* untyped.c */
 void test_cnode(void);	      /* cnode.c: slot operations, derivation */
 void test_notification(void); /* notification.c */
 void test_tcb(void);	      /* tcb.c */
+void test_starvation(void);   /* sched.c */
 void test_vspace(void);	      /* vspace.c: frames, paging structures */
 void test_asid(void);	      /* asid.c */
 void test_irq(void);	      /* irq.c: handlers and the RTC end to end */

@@ -28,6 +28,7 @@ int main(void)
 		test_cnode();
 		test_notification();
 		test_tcb();
+		test_starvation();
 		test_vspace();
 		test_asid();
 		test_ioport();

@@ -58,5 +58,60 @@ static inline uint64_t arch_syscall_arg(const struct arch_context *c,
 	}
 }
 
+/* Message words 0-3 travel in %rdx, %r10, %r8, %r9. */
+static inline uint64_t arch_message_register(const struct arch_context *c,
+					     unsigned i)
+{
+	switch (i) {
+	case 0:
+		return c->rdx;
+	case 1:
+		return c->r10;
+	case 2:
+		return c->r8;
+	default:
+		return c->r9;
+	}
+}
+
+static inline void arch_set_message_register(struct arch_context *c, unsigned i,
+					     uint64_t v)
+{
+	switch (i) {
+	case 0:
+		c->rdx = v;
+		break;
+	case 1:
+		c->r10 = v;
+		break;
+	case 2:
+		c->r8 = v;
+		break;
+	default:
+		c->r9 = v;
+		break;
+	}
+}
+
+/* The results of a system call: the error in %rax, the message info in
+ * %rsi, the badge in %rdi. */
+static inline void arch_set_syscall_result(struct arch_context *c, uint64_t err,
+					   uint64_t info)
+{
+	c->rax = err;
+	c->rsi = info;
+}
+
+static inline void arch_set_syscall_error(struct arch_context *c, uint64_t err)
+{
+	c->rax = err;
+}
+
+static inline void arch_set_syscall_badge(struct arch_context *c,
+					  uint64_t badge)
+{
+	c->rdi = badge;
+}
+
 #endif /* __ASSEMBLER__ */
 #endif
