@@ -5,22 +5,13 @@
 
 #include "kernel/panic.h"
 
-static struct asid_pool *pools[ASID_POOLS];
-
-uint64_t asid_lookup(uint64_t asid)
-{
-	uint64_t p = asid >> ASID_POOL_BITS;
-
-	if (asid == 0 || p >= ASID_POOLS || !pools[p])
-		return 0;
-	return pools[p]->vspace[asid & (ASID_POOL_SIZE - 1)];
-}
+struct asid_pool *asid_pools[ASID_POOLS];
 
 uint64_t asid_pool_register(struct asid_pool *pool)
 {
 	for (unsigned p = 0; p < ASID_POOLS; p++) {
-		if (!pools[p]) {
-			pools[p] = pool;
+		if (!asid_pools[p]) {
+			asid_pools[p] = pool;
 			return (uint64_t)p << ASID_POOL_BITS;
 		}
 	}
@@ -46,9 +37,9 @@ void asid_release(uint64_t asid, uint64_t vspace_root)
 	uint64_t p = asid >> ASID_POOL_BITS;
 	uint64_t *e;
 
-	if (p >= ASID_POOLS || !pools[p])
+	if (p >= ASID_POOLS || !asid_pools[p])
 		return; /* the pool went first */
-	e = &pools[p]->vspace[asid & (ASID_POOL_SIZE - 1)];
+	e = &asid_pools[p]->vspace[asid & (ASID_POOL_SIZE - 1)];
 	if (*e == vspace_root)
 		*e = 0;
 }
@@ -57,6 +48,6 @@ void asid_pool_destroy(struct asid_pool *pool, uint64_t base)
 {
 	uint64_t p = base >> ASID_POOL_BITS;
 
-	KASSERT(p < ASID_POOLS && pools[p] == pool);
-	pools[p] = NULL;
+	KASSERT(p < ASID_POOLS && asid_pools[p] == pool);
+	asid_pools[p] = NULL;
 }

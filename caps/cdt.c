@@ -5,30 +5,6 @@
 
 #include "kernel/panic.h"
 
-void cdt_insert(struct cte *parent, struct cte *dest, struct cap cap,
-		uint64_t mdb_flags)
-{
-	KASSERT(cap_is_null(&dest->cap));
-	dest->cap = cap;
-	dest->mdb_flags = mdb_flags;
-	dest->mdb_prev = parent;
-	dest->mdb_next = parent ? parent->mdb_next : NULL;
-	if (dest->mdb_next)
-		dest->mdb_next->mdb_prev = dest;
-	if (parent)
-		parent->mdb_next = dest;
-}
-
-void cdt_unlink(struct cte *slot)
-{
-	if (slot->mdb_prev)
-		slot->mdb_prev->mdb_next = slot->mdb_next;
-	if (slot->mdb_next)
-		slot->mdb_next->mdb_prev = slot->mdb_prev;
-	slot->mdb_prev = slot->mdb_next = NULL;
-	slot->mdb_flags = 0;
-}
-
 void cdt_move(struct cte *src, struct cte *dest, struct cap cap)
 {
 	KASSERT(cap_is_null(&dest->cap));

@@ -37,26 +37,19 @@ void tcb_init(struct tcb *t, const char *name)
 		   MDB_REVOCABLE);
 }
 
-uint64_t tcb_vspace_root(const struct tcb *t)
-{
-	const struct cap *vs = &t->slots[TCB_SLOT_VSPACE].cap;
-
-	/* Only through a live ASID: if its pool went, the space is dead. */
-	if (vs->type != PITH_CAP_VSPACE || !vs->page.asid ||
-	    asid_lookup(vs->page.asid) != vs->page.paddr)
-		return 0;
-	return vs->page.paddr;
-}
-
-struct pith_ipc_buffer *tcb_ipc_buffer(const struct tcb *t)
+void tcb_set_ipc_buffer(struct tcb *t, uint64_t vaddr)
 {
 	const struct cap *f = &t->slots[TCB_SLOT_IPC_BUFFER].cap;
 	uint64_t off;
 
-	if (!t->ipc_buffer || f->type != PITH_CAP_FRAME)
-		return NULL;
-	off = t->ipc_buffer & ((1ULL << f->size_bits) - 1);
-	return phys_to_virt(f->page.paddr + off);
+	t->ipc_buffer = vaddr;
+	t->ipc_kbuf = NULL;
+	if (vaddr && f->type == PITH_CAP_FRAME) {
+		off = vaddr & ((1ULL << f->size_bits) - 1);
+		t->ipc_kbuf = phys_to_virt(f->page.paddr + off);
+		t->ipc_kbuf->self = vaddr;
+	}
+	arch_tcb_set_ipc_buffer(t, vaddr);
 }
 
 void tcb_block(struct tcb *t, enum tcb_state state, void *on)
@@ -173,11 +166,8 @@ enum pith_error decode_tcb_configure(struct invocation *inv)
 	set_slot(t, TCB_SLOT_CSPACE, cs, &cs_cap);
 	set_slot(t, TCB_SLOT_VSPACE, vs, &vs_cap);
 	set_slot(t, TCB_SLOT_IPC_BUFFER, ipc ? buf : NULL, &buf_cap);
-	t->ipc_buffer = ipc;
 	t->fault_ep = inv->args[0];
-	if (tcb_ipc_buffer(t))
-		tcb_ipc_buffer(t)->self = ipc;
-	arch_tcb_set_ipc_buffer(t, ipc);
+	tcb_set_ipc_buffer(t, ipc);
 	return PITH_OK;
 }
 

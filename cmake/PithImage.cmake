@@ -10,10 +10,13 @@ add_custom_command(OUTPUT ${out}/initrd
   COMMENT "Writing initrd"
   VERBATIM)
 
-# The test initrd: the same, plus the in-QEMU test programs.
+# The test initrd: the same, plus the in-QEMU test programs (ktest, and
+# child, which ktest spawns).
 add_custom_command(OUTPUT ${out}/initrd-test
   COMMAND mkinitrd -o ${out}/initrd-test ${out}/user/init ${out}/user/ktest
-  DEPENDS mkinitrd ${out}/user/init ${out}/user/ktest
+          ${out}/user/child ${out}/user/bench
+  DEPENDS mkinitrd ${out}/user/init ${out}/user/ktest ${out}/user/child
+          ${out}/user/bench
   COMMENT "Writing initrd-test"
   VERBATIM)
 

@@ -25,6 +25,16 @@ static void set_result(struct tcb *t, uint64_t err)
 	arch_set_syscall_error(&t->ctx, err);
 }
 
+/* The IPC t waits in ends early with `err`, the result of its system
+ * call. A fault message sent for an exception is no system call: the
+ * thread's registers stay as they were at the fault (it runs the
+ * faulting instruction again when it resumes). */
+static void set_aborted(struct tcb *t, uint64_t err)
+{
+	if (!t->fault_kind || t->fault_kind == PITH_FAULT_UNKNOWN_SYSCALL)
+		set_result(t, err);
+}
+
 /* ---- reply capabilities ------------------------------------------------ */
 
 /* The reply capability to `caller` outstanding, or NULL. */
@@ -105,22 +115,6 @@ void ipc_reply_cap_gone(const struct cap *reply)
 }
 
 /* ---- endpoints --------------------------------------------------------- */
-
-void endpoint_dequeue(struct endpoint *ep, struct tcb *t)
-{
-	ipcq_remove(&ep->queue, t);
-	if (!ep->queue.head)
-		ep->state = EP_IDLE;
-}
-
-static struct tcb *endpoint_pop(struct endpoint *ep)
-{
-	struct tcb *t = ipcq_pop(&ep->queue);
-
-	if (!ep->queue.head)
-		ep->state = EP_IDLE;
-	return t;
-}
 
 static void endpoint_wait(struct endpoint *ep, struct tcb *t,
 			  enum tcb_state state, enum endpoint_state ep_state)
@@ -210,7 +204,7 @@ void ipc_cancel(struct tcb *t, uint64_t err)
 		return;
 	}
 	t->blocked_on = NULL;
-	set_result(t, err);
+	set_aborted(t, err);
 }
 
 void endpoint_destroy(struct endpoint *ep)
@@ -219,8 +213,8 @@ void endpoint_destroy(struct endpoint *ep)
 
 	while ((t = endpoint_pop(ep))) {
 		t->blocked_on = NULL;
+		set_aborted(t, PITH_E_ABORTED);
 		t->fault_kind = 0;
-		set_result(t, PITH_E_ABORTED);
 		tcb_wake(t, false);
 	}
 }

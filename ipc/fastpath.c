@@ -1,5 +1,5 @@
 /*
- * The IPC fastpath (see include/ipc/fastpath.h and docs/ipc.md).
+ * The system call entry and the IPC fastpath (docs/ipc.md).
  *
  * Call and reply-receive are what a client and a server do on every
  * request, so they get a short path for the common case: the message fits
@@ -16,36 +16,66 @@
  * there, before anything has changed. ktest's IPC suite runs its cases
  * through both.
  */
-#include "ipc/fastpath.h"
-
+#include "arch/enter_user.h"
 #include "caps/cdt.h"
 #include "ipc/endpoint.h"
 #include "ipc/notification.h"
 #include "kernel/sched.h"
+#include "kernel/syscall.h"
+#include "pith/ipc_buffer.h"
 
-/* Info words that take the fastpath: at most four words, no
- * capabilities, no flags. */
-#define FAST_INFO_MAX PITH_MSG_REGISTER_WORDS
-
-/* The capability at `cptr` when the CSpace is one CNode whose guard and
- * radix cover all 64 bits (as the SDK builds them), else NULL. */
-static inline const struct cap *lookup(const struct tcb *t, uint64_t cptr)
+/* Message info that takes the fastpath: no capabilities and no flags
+ * (bits 7-11 clear) and at most PITH_MSG_MAX_WORDS words (bits 0-6), in
+ * one comparison. */
+static __always_inline bool fast_info(uint64_t info)
 {
-	const struct cap *root = &t->slots[TCB_SLOT_CSPACE].cap;
-	unsigned radix = root->size_bits;
-
-	if (root->type != PITH_CAP_CNODE || root->u32 + radix != 64 ||
-	    cptr >> radix != root->cnode.guard)
-		return NULL;
-	return &root->cnode.slots[cptr & ((1ULL << radix) - 1)].cap;
+	return (info & 0xfff) <= PITH_MSG_MAX_WORDS;
 }
 
-/* The words of a register-only message, its info and badge. */
-static inline void move_message(const struct arch_context *from,
-				struct arch_context *to, uint64_t info,
-				uint64_t badge)
+/* Words past the registers travel between the IPC buffers: both threads
+ * need one (else the slow path truncates the message). */
+static __always_inline bool buffers_for(uint64_t info, const struct tcb *s,
+					const struct tcb *r)
 {
-	unsigned words = info & 0xfff; /* exactly the words sent */
+	return PITH_MSGINFO_WORDS(info) <= PITH_MSG_REGISTER_WORDS ||
+	       (tcb_ipc_buffer(s) && tcb_ipc_buffer(r));
+}
+
+/* The capability at `cptr` when the CSpace is one CNode whose guard and
+ * radix cover all 64 bits (as the SDK builds them), else a null one. */
+static __always_inline const struct cap *lookup(const struct tcb *t,
+						uint64_t cptr)
+{
+	static const struct cap none; /* PITH_CAP_NULL */
+	const struct cap *root = &t->slots[TCB_SLOT_CSPACE].cap;
+	unsigned radix = root->size_bits, guard_bits = root->u32;
+
+	if (root->type != PITH_CAP_CNODE || guard_bits + radix != 64 ||
+	    cptr >> radix != root->cnode.guard)
+		return &none;
+	/* The low radix bits (guard_bits is at least 1: a CNode has fewer
+	 * than 2^64 slots). */
+	return &root->cnode.slots[cptr << guard_bits >> guard_bits].cap;
+}
+
+/* n words, inline: a call to memcpy would make the fastpath keep values
+ * in callee-saved registers, which cost a save on every system call. */
+static __always_inline void copy_words(uint64_t *dest, const uint64_t *src,
+				       uint64_t n)
+{
+	__asm__ volatile("rep movsq"
+			 : "+D"(dest), "+S"(src), "+c"(n)
+			 :
+			 : "memory");
+}
+
+/* Exactly the words sent, the info and the badge. */
+static __always_inline void move_message(const struct tcb *s, struct tcb *r,
+					 uint64_t info, uint64_t badge)
+{
+	const struct arch_context *from = &s->ctx;
+	struct arch_context *to = &r->ctx;
+	unsigned words = PITH_MSGINFO_WORDS(info);
 
 	if (words > 0)
 		to->rdx = from->rdx;
@@ -55,48 +85,61 @@ static inline void move_message(const struct arch_context *from,
 		to->r8 = from->r8;
 	if (words > 3)
 		to->r9 = from->r9;
+	if (words > PITH_MSG_REGISTER_WORDS)
+		copy_words(&tcb_ipc_buffer(r)->mr[PITH_MSG_REGISTER_WORDS],
+			   &tcb_ipc_buffer(s)->mr[PITH_MSG_REGISTER_WORDS],
+			   words - PITH_MSG_REGISTER_WORDS);
 	to->rax = PITH_OK;
 	to->rsi = info;
 	to->rdi = badge;
 }
 
 /* Leave the kernel in `next`, which becomes the running thread. */
-static inline _Noreturn void switch_to(struct tcb *next, uint64_t root)
+static __always_inline _Noreturn void switch_to(struct tcb *next, uint64_t root)
 {
 	sched_current = next;
-	next->ready_since = arch_timer_ticks();
-	arch_return_to_user(next, root);
+	arch_enter_user(next, root);
 }
 
-void fastpath_call(struct tcb *t)
+/* Anything the fastpath does not do. Each fastpath function either
+ * finishes the system call or, before it has changed anything, calls
+ * this. Kept out of line: then no value of the fastpath lives across a
+ * call, and it needs no callee-saved registers to save. */
+static __attribute__((noinline)) _Noreturn void slowpath(struct tcb *t)
+{
+	syscall_handle(t);
+	sched_exit_to_user();
+}
+
+static __attribute__((noinline)) _Noreturn void fastpath_call(struct tcb *t)
 {
 	uint64_t info = t->ctx.rsi, root;
 	const struct cap *c;
 	struct endpoint *ep;
 	struct tcb *r;
 
-	if ((info & 0xfff) > FAST_INFO_MAX || sched_boosted)
-		return;
+	if (!fast_info(info) || sched_boosted)
+		slowpath(t);
 	c = lookup(t, t->ctx.rdi);
-	if (!c || c->type != PITH_CAP_ENDPOINT ||
-	    !(c->rights & PITH_RIGHT_WRITE))
-		return;
+	if (c->type != PITH_CAP_ENDPOINT || !(c->rights & PITH_RIGHT_WRITE))
+		slowpath(t);
 	ep = c->endpoint.ep;
 	if (ep->state != EP_RECV)
-		return;
+		slowpath(t);
 	r = ep->queue.head;
 	if (r->priority < t->priority ||
-	    r->slots[TCB_SLOT_CALLER].cap.type != PITH_CAP_NULL)
-		return;
+	    r->slots[TCB_SLOT_CALLER].cap.type != PITH_CAP_NULL ||
+	    !buffers_for(info, t, r))
+		slowpath(t);
 	root = tcb_vspace_root(r);
 	if (!root)
-		return;
+		slowpath(t);
 
 	/* Committed: r takes the message and the reply capability; t waits
 	 * for the reply, and r runs. */
-	endpoint_dequeue(ep, r);
+	endpoint_pop(ep); /* r */
 	r->blocked_on = NULL;
-	move_message(&t->ctx, &r->ctx, info, c->endpoint.badge);
+	move_message(t, r, info, c->endpoint.badge);
 	cdt_insert(&t->slots[TCB_SLOT_REPLY], &r->slots[TCB_SLOT_CALLER],
 		   (struct cap){.type = PITH_CAP_REPLY,
 				.rights = c->rights & PITH_RIGHT_GRANT_REPLY
@@ -109,7 +152,8 @@ void fastpath_call(struct tcb *t)
 	switch_to(r, root);
 }
 
-void fastpath_reply_recv(struct tcb *t)
+static __attribute__((noinline)) _Noreturn void
+fastpath_reply_recv(struct tcb *t)
 {
 	uint64_t info = t->ctx.rsi, root;
 	struct cte *reply = &t->slots[TCB_SLOT_CALLER];
@@ -117,35 +161,48 @@ void fastpath_reply_recv(struct tcb *t)
 	struct endpoint *ep;
 	struct tcb *caller;
 
-	if ((info & 0xfff) > FAST_INFO_MAX || sched_boosted ||
+	if (!fast_info(info) || sched_boosted ||
 	    reply->cap.type != PITH_CAP_REPLY)
-		return;
+		slowpath(t);
 	caller = reply->cap.reply.tcb;
 	/* A reply to a fault sets registers; a pending signal is received
 	 * first: both the slow way. */
 	if (caller->fault_kind || caller->priority < t->priority ||
-	    (t->bound && t->bound->word))
-		return;
+	    (t->bound && t->bound->word) || !buffers_for(info, t, caller))
+		slowpath(t);
 	c = lookup(t, t->ctx.rdi);
-	if (!c || c->type != PITH_CAP_ENDPOINT ||
-	    !(c->rights & PITH_RIGHT_READ))
-		return;
+	if (c->type != PITH_CAP_ENDPOINT || !(c->rights & PITH_RIGHT_READ))
+		slowpath(t);
 	ep = c->endpoint.ep;
 	if (ep->state == EP_SEND)
-		return;
+		slowpath(t);
 	root = tcb_vspace_root(caller);
 	if (!root)
-		return;
+		slowpath(t);
 
 	/* Committed: the caller takes the reply and runs; t waits on the
 	 * endpoint. */
 	cdt_unlink(reply);
 	reply->cap = cap_null();
-	move_message(&t->ctx, &caller->ctx, info, 0);
+	move_message(t, caller, info, 0);
 	t->state = TCB_BLOCKED_RECV;
 	t->blocked_on = ep;
 	ipcq_append(&ep->queue, t);
 	ep->state = EP_RECV;
 	caller->state = TCB_RUNNABLE;
 	switch_to(caller, root);
+}
+
+void syscall_dispatch(struct tcb *t)
+{
+	uint64_t nr = arch_syscall_number(&t->ctx);
+
+	KASSERT(t == sched_current);
+	if (nr == PITH_SYS_CALL)
+		fastpath_call(t);
+	if (nr == PITH_SYS_REPLY_RECV)
+		fastpath_reply_recv(t);
+	if (nr == PITH_SYS_YIELD)
+		sched_yield_syscall(t);
+	slowpath(t);
 }

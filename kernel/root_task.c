@@ -313,9 +313,7 @@ struct tcb *root_task_create(const struct boot_info *bi, const char *cmdline)
 
 	arch_context_init_user(&r.tcb->ctx, root_image.entry, USER_STACK_TOP);
 	r.tcb->ctx.rdi = USER_BOOTINFO;
-	r.tcb->ipc_buffer = USER_IPC_BUFFER;
-	((struct pith_ipc_buffer *)phys_to_virt(r.ipc_pa))->self =
-		USER_IPC_BUFFER;
+	tcb_set_ipc_buffer(r.tcb, USER_IPC_BUFFER);
 	r.tcb->priority = r.tcb->mcp = SCHED_PRIORITY_MAX;
 	tcb_resume(r.tcb);
 	pr_info("root task: '%s' loaded: %u segments, %llu KiB, entry 0x%llx; "

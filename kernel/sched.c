@@ -12,6 +12,7 @@
  */
 #include "kernel/sched.h"
 
+#include "arch/enter_user.h"
 #include "kernel/log.h"
 #include "kernel/panic.h"
 #include "kernel/shutdown.h"
@@ -246,12 +247,11 @@ static uint64_t runnable_root(struct tcb *t)
 	return root;
 }
 
-static _Noreturn void run(struct tcb *t, uint64_t root)
+static __always_inline _Noreturn void run(struct tcb *t, uint64_t root)
 {
 	sched_current = t;
 	switch_to = NULL;
-	t->ready_since = arch_timer_ticks(); /* it has not starved */
-	arch_return_to_user(t, root);
+	arch_enter_user(t, root);
 }
 
 /* Run the best queued thread, if there is one that can run. */
@@ -314,6 +314,34 @@ void sched_exit_to_user(void)
 		enqueue(cur, !rotate);
 		sched_current = NULL;
 	}
+	run_queued();
+	idle();
+}
+
+/*
+ * yield, the whole system call, for the system call entry: the running
+ * thread goes behind the ready threads of its priority, or on at once if
+ * there are none (nothing it did can have changed its address space).
+ */
+void sched_yield_syscall(struct tcb *t)
+{
+	struct tcb *next;
+	uint64_t root;
+
+	KASSERT(t == sched_current && !rotate_current && !switch_to);
+	arch_set_syscall_error(&t->ctx, PITH_OK);
+	t->timeslice = timeslice;
+	if (sched_boosted == t)
+		sched_boosted = NULL;
+	next = best_queued();
+	if (keeps_cpu(t, next, true))
+		arch_resume_user(t);
+	enqueue(t, false);
+	sched_current = NULL;
+	dequeue(next);
+	root = runnable_root(next);
+	if (root)
+		run(next, root);
 	run_queued();
 	idle();
 }

@@ -9,7 +9,6 @@
 #include "kernel/syscall.h"
 
 #include "caps/cspace.h"
-#include "ipc/fastpath.h"
 #include "ipc/ipc.h"
 #include "kernel/invocation.h"
 #include "kernel/sched.h"
@@ -159,17 +158,4 @@ void syscall_handle(struct tcb *t)
 		sys_unknown(t, nr);
 		break;
 	}
-}
-
-void syscall_dispatch(struct tcb *t)
-{
-	uint64_t nr = arch_syscall_number(&t->ctx);
-
-	/* The fastpath returns only if it cannot do the work. */
-	if (nr == PITH_SYS_CALL)
-		fastpath_call(t);
-	else if (nr == PITH_SYS_REPLY_RECV)
-		fastpath_reply_recv(t);
-	syscall_handle(t);
-	sched_exit_to_user();
 }

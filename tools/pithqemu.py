@@ -26,8 +26,10 @@ EXIT_STATUS = {
 
 def command(image, vars_path, code_path, *, usb=False, cpu="max",
             memory="256M", rng=True, serial="stdio", gdb_port=None,
-            log=None, display=False):
-    """The argument list that boots `image`."""
+            log=None, display=False, icount=None):
+    """The argument list that boots `image`. `icount`: run with
+    -icount shift=<icount> (guest time counts instructions: a guest TSC
+    delta is instructions << shift)."""
     args = [QEMU, "-machine", "q35", "-accel", "tcg", "-cpu", cpu,
             "-m", memory, "-smp", "1", "-nodefaults", "-no-reboot",
             "-boot", "menu=off", "-nic", "none",
@@ -53,6 +55,8 @@ def command(image, vars_path, code_path, *, usb=False, cpu="max",
         args += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
     if log:
         args += ["-d", "cpu_reset,guest_errors", "-D", log]
+    if icount is not None:
+        args += ["-icount", f"shift={icount},sleep=off"]
     return args
 
 

@@ -11,6 +11,7 @@
 #define CAPS_ASID_H
 
 #include "kernel/compiler.h"
+#include "kernel/panic.h"
 
 #define ASID_POOL_BITS 9
 #define ASID_POOL_SIZE (1u << ASID_POOL_BITS) /* ASIDs per pool */
@@ -22,8 +23,19 @@ struct asid_pool {
 
 _Static_assert(sizeof(struct asid_pool) == 4096, "ASID pool size");
 
-/* The VSpace root (physical) an ASID names, or 0. */
-uint64_t asid_lookup(uint64_t asid);
+/* The table of pools (caps/asid.c). */
+extern struct asid_pool *asid_pools[ASID_POOLS];
+
+/* The VSpace root (physical) an ASID names, or 0. ASIDs come from the
+ * kernel (capabilities record them), so they are in range; ASID 0 is
+ * never assigned, so its entry stays 0. */
+static __always_inline uint64_t asid_lookup(uint64_t asid)
+{
+	const struct asid_pool *pool = asid_pools[asid >> ASID_POOL_BITS];
+
+	KASSERT(asid >> ASID_POOL_BITS < ASID_POOLS);
+	return pool ? pool->vspace[asid & (ASID_POOL_SIZE - 1)] : 0;
+}
 
 /* Register `pool` in the first free table entry; its first ASID, or
  * UINT64_MAX if the table is full. */

@@ -14,14 +14,35 @@
 #define CAPS_CDT_H
 
 #include "caps/cap.h"
+#include "kernel/panic.h"
 
 /* Put `cap` into the empty slot `dest` as a child of the capability in
- * `parent` (which may be NULL: a root of the tree). */
-void cdt_insert(struct cte *parent, struct cte *dest, struct cap cap,
-		uint64_t mdb_flags);
+ * `parent` (which may be NULL: a root of the tree). Inline: the IPC
+ * fastpath makes reply capabilities with it. */
+static __always_inline void cdt_insert(struct cte *parent, struct cte *dest,
+				       struct cap cap, uint64_t mdb_flags)
+{
+	KASSERT(cap_is_null(&dest->cap));
+	dest->cap = cap;
+	dest->mdb_flags = mdb_flags;
+	dest->mdb_prev = parent;
+	dest->mdb_next = parent ? parent->mdb_next : NULL;
+	if (dest->mdb_next)
+		dest->mdb_next->mdb_prev = dest;
+	if (parent)
+		parent->mdb_next = dest;
+}
 
 /* Take `slot` out of the tree (its capability stays in the slot). */
-void cdt_unlink(struct cte *slot);
+static __always_inline void cdt_unlink(struct cte *slot)
+{
+	if (slot->mdb_prev)
+		slot->mdb_prev->mdb_next = slot->mdb_next;
+	if (slot->mdb_next)
+		slot->mdb_next->mdb_prev = slot->mdb_prev;
+	slot->mdb_prev = slot->mdb_next = NULL;
+	slot->mdb_flags = 0;
+}
 
 /* Move the capability and its place in the tree from src to empty dest. */
 void cdt_move(struct cte *src, struct cte *dest, struct cap cap);

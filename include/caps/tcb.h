@@ -4,6 +4,7 @@
 #ifndef CAPS_TCB_H
 #define CAPS_TCB_H
 
+#include "caps/asid.h"
 #include "caps/cap.h"
 #include "kernel/arch.h"
 
@@ -37,7 +38,8 @@ struct tcb {
 	struct arch_fpu fpu; /* SSE/x87 state, saved when switched away */
 	struct cte slots[TCB_SLOTS];
 	uint64_t ipc_buffer; /* user address of the IPC buffer (0: none) */
-	uint64_t fault_ep;   /* cptr of the fault endpoint (0: none) */
+	struct pith_ipc_buffer *ipc_kbuf; /* the same in the kernel's view */
+	uint64_t fault_ep; /* cptr of the fault endpoint (0: none) */
 	struct tcb *sched_next, *sched_prev; /* ready queue links */
 	enum tcb_state state;
 	uint8_t priority;
@@ -63,6 +65,8 @@ struct tcb {
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << 11), "TCB object size");
+_Static_assert(__builtin_offsetof(struct tcb, ctx) == 0,
+	       "the entry code passes the context as the thread");
 
 /* Make a new, inactive thread in zeroed memory. */
 void tcb_init(struct tcb *t, const char *name);
@@ -76,10 +80,31 @@ void tcb_destroy(struct tcb *t);
 /* Make the thread runnable (it must have a CSpace and a VSpace). */
 void tcb_resume(struct tcb *t);
 
-/* The physical address of the thread's address space root, or 0. */
-uint64_t tcb_vspace_root(const struct tcb *t);
-/* The thread's IPC buffer in the kernel's view, or NULL. */
-struct pith_ipc_buffer *tcb_ipc_buffer(const struct tcb *t);
+/* The physical address of the thread's address space root, or 0. Only
+ * through a live ASID: if its pool went, the space is dead. */
+static __always_inline uint64_t tcb_vspace_root(const struct tcb *t)
+{
+	const struct cap *vs = &t->slots[TCB_SLOT_VSPACE].cap;
+
+	if (vs->type != PITH_CAP_VSPACE ||
+	    asid_lookup(vs->page.asid) != vs->page.paddr)
+		return 0;
+	return vs->page.paddr;
+}
+/* The thread's IPC buffer in the kernel's view, or NULL: the kernel
+ * address tcb_set_ipc_buffer() worked out, while the frame capability it
+ * is in stays in the thread (deleting the frame removes it). */
+static __always_inline struct pith_ipc_buffer *
+tcb_ipc_buffer(const struct tcb *t)
+{
+	return t->slots[TCB_SLOT_IPC_BUFFER].cap.type == PITH_CAP_FRAME
+		       ? t->ipc_kbuf
+		       : NULL;
+}
+
+/* The IPC buffer is at user address `vaddr` (0: none), in the frame of
+ * the thread's IPC buffer slot. */
+void tcb_set_ipc_buffer(struct tcb *t, uint64_t vaddr);
 
 struct fault_info {
 	enum pith_fault kind; /* PITH_FAULT_*: the fault message's label */

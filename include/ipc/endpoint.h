@@ -26,7 +26,22 @@ _Static_assert(sizeof(struct endpoint) <= 32, "endpoint object size");
  * PITH_E_ABORTED. */
 void endpoint_destroy(struct endpoint *ep);
 
+/* Take the first waiting thread (or NULL) out of the endpoint's queue. */
+static __always_inline struct tcb *endpoint_pop(struct endpoint *ep)
+{
+	struct tcb *t = ipcq_pop(&ep->queue);
+
+	if (!ep->queue.head)
+		ep->state = EP_IDLE;
+	return t;
+}
+
 /* Take a waiting thread out of the endpoint's queue. */
-void endpoint_dequeue(struct endpoint *ep, struct tcb *t);
+static __always_inline void endpoint_dequeue(struct endpoint *ep, struct tcb *t)
+{
+	ipcq_remove(&ep->queue, t);
+	if (!ep->queue.head)
+		ep->state = EP_IDLE;
+}
 
 #endif

@@ -11,7 +11,7 @@ struct ipc_queue {
 	struct tcb *head, *tail;
 };
 
-static inline void ipcq_append(struct ipc_queue *q, struct tcb *t)
+static __always_inline void ipcq_append(struct ipc_queue *q, struct tcb *t)
 {
 	t->ipc_next = NULL;
 	t->ipc_prev = q->tail;
@@ -22,7 +22,7 @@ static inline void ipcq_append(struct ipc_queue *q, struct tcb *t)
 	q->tail = t;
 }
 
-static inline void ipcq_remove(struct ipc_queue *q, struct tcb *t)
+static __always_inline void ipcq_remove(struct ipc_queue *q, struct tcb *t)
 {
 	if (t->ipc_prev)
 		t->ipc_prev->ipc_next = t->ipc_next;
@@ -35,12 +35,18 @@ static inline void ipcq_remove(struct ipc_queue *q, struct tcb *t)
 	t->ipc_next = t->ipc_prev = NULL;
 }
 
-static inline struct tcb *ipcq_pop(struct ipc_queue *q)
+static __always_inline struct tcb *ipcq_pop(struct ipc_queue *q)
 {
 	struct tcb *t = q->head;
 
-	if (t)
-		ipcq_remove(q, t);
+	if (t) {
+		q->head = t->ipc_next;
+		if (q->head)
+			q->head->ipc_prev = NULL;
+		else
+			q->tail = NULL;
+		t->ipc_next = NULL;
+	}
 	return t;
 }
 

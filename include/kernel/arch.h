@@ -85,7 +85,8 @@ void arch_context_init_user(struct arch_context *ctx, uint64_t entry,
 void arch_tcb_init(struct tcb *t);
 /* The thread is being destroyed: forget any reference to it. */
 void arch_tcb_forget(struct tcb *t);
-/* Where the thread's IPC buffer is (the SDK reaches it through %gs). */
+/* The thread's IPC buffer moved to vaddr (t->ipc_buffer): the SDK reaches
+ * it through %gs. */
 void arch_tcb_set_ipc_buffer(struct tcb *t, uint64_t vaddr);
 /* Registers in ABI order: rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi,
  * rbp, r8-r15. Setting checks rip and rsp and keeps only user flags;

@@ -20,6 +20,11 @@
 #define __section(s)   __attribute__((section(s)))
 #define __aligned(n)   __attribute__((aligned(n)))
 #define __packed       __attribute__((packed))
+/* For the fastpath, whose blocks end in a call that does not return, which
+ * the compiler takes for a cold path not worth inlining into. */
+#ifndef __always_inline /* the host C library has the same */
+#define __always_inline inline __attribute__((always_inline))
+#endif
 
 #define KiB(x) ((uint64_t)(x) << 10)
 #define MiB(x) ((uint64_t)(x) << 20)

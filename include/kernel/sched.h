@@ -38,6 +38,9 @@ void sched_remove(struct tcb *t);
 void sched_set_priority(struct tcb *t, unsigned priority);
 /* The running thread gives the rest of its timeslice to its peers. */
 void sched_yield_timeslice(struct tcb *t);
+/* The same as a whole system call: the result set, and on to the thread
+ * that runs next (syscall_dispatch's quick way for yield). */
+_Noreturn void sched_yield_syscall(struct tcb *t);
 /* A timer tick: the running thread's timeslice shrinks. */
 void sched_tick(void);
 

@@ -10,7 +10,9 @@
  * there too, or t blocks). */
 void syscall_handle(struct tcb *t);
 
-/* syscall_handle(), then on to user mode in whatever runs next. */
+/* The system call entry (from the architecture's syscall entry, with the
+ * running thread): the IPC fastpath if it applies (ipc/fastpath.c), else
+ * syscall_handle(); then on to user mode in whatever runs next. */
 _Noreturn void syscall_dispatch(struct tcb *t);
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * Program entry. The kernel starts a program at _start with a 16-byte
- * aligned stack and, for the root task, the boot-info page's address in
- * %rdi. pith_start() (sdk/lib/pith.c) runs main and passes its result to
- * pith_exit().
+ * Program entry. A program starts at _start with a 16-byte aligned stack
+ * and, in %rdi, the address of its boot-info page (the root task, started
+ * by the kernel) or of its startinfo page (a program spawned by another,
+ * sdk/lib/process.c). pith_start() (sdk/lib/pith.c) tells them apart,
+ * runs main and passes its result to pith_exit().
  */
 	.section .text.start, "ax"
 	.globl _start

@@ -115,7 +115,18 @@ CASES = [
                  "ktest: hello",
                  "fault: thread 'ktest' stopped: read of a kernel page at "
                  "address 0xffffffff80000000",
-                 "kernel alive after the last thread stopped"],
+                 "kernel alive after the last thread stopped",
+                 # IPC: eight threads of one priority take turns by
+                 # yielding; two threads ping-pong calls.
+                 "rr: task 0 turn 0\nrr: task 1 turn 0",
+                 "rr: task 7 turn 0\nrr: task 0 turn 1",
+                 "rr: task 6 turn 2\nrr: task 7 turn 2",
+                 "pingpong: 1000 round trips",
+                 # SDK: the child program, spawned from the initrd into an
+                 # address space of its own, prints with the arguments it
+                 # was given.
+                 "child: hello from an address space of its own, args 10 "
+                 "20 12"],
          expect_re=[r"thread 'ktest': [1-9][0-9]* interrupts taken in "
                     r"user mode",
                     # A helper thread writing a read-only mapping.
@@ -139,8 +150,22 @@ CASES = [
                     r"BENCH retype_vspace [0-9]+ cycles",
                     r"BENCH revoke_10k [0-9]+ cycles",
                     r"ktest: starved thread ran after [0-9]+ ms \(bound 100 ms\)",
-                    r"ktest: [0-9]+ cases, 0 failed"],
-         tests=310, exit_code=EXIT_USER_FAULT),
+                    r"ktest: [0-9]+ cases, 0 failed",
+                    # IPC: a fault handler that drops the reply.
+                    r"fault: thread '[^']*' stopped: its fault handler "
+                    r"dropped the reply"],
+         tests=459, exit_code=EXIT_USER_FAULT),
+    Case("bench",
+         "The benchmark program (tools/bench) runs every benchmark once "
+         "with short batches and prints each figure: it keeps working "
+         "between benchmark runs. The figures themselves are not checked.",
+         cmdline="init=bench bench.iterations=20", initrd="initrd-test",
+         expect=["bench: done"],
+         expect_re=[r"(?m)^BENCH %s [0-9]+\.[0-9] cycles" % name
+                    for name in ("null_syscall", "yield_switch",
+                                 "ipc_rt_same_as", "notify_rt",
+                                 "ipc_rt_cross_as", "ipc_rt_cross_as_256b",
+                                 "ipc_rt_cap_transfer", "fault_rt")]),
     Case("panic_page_fault",
          "A kernel page fault panics with the vector, error code, CR2 and "
          "registers, and exits QEMU with the panic status.",

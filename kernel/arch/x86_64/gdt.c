@@ -6,19 +6,7 @@
 #include "arch/x86.h"
 #include "kernel/compiler.h"
 
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __packed;
-
-_Static_assert(sizeof(struct tss) == 104, "TSS layout");
-
-static struct tss tss;
+struct tss tss;
 static uint64_t gdt[7] __aligned(16);
 
 struct descriptor_pointer {
@@ -32,11 +20,6 @@ static uint64_t tss_descriptor_low(uint64_t base, uint32_t limit)
 	       0x89ULL << 40 | /* present, 64-bit TSS (available) */
 	       ((uint64_t)(limit >> 16) & 0xf) << 48 |
 	       ((base >> 24) & 0xff) << 56;
-}
-
-void tss_set_kernel_stack(uint64_t rsp0)
-{
-	tss.rsp[0] = rsp0;
 }
 
 void gdt_init(void)

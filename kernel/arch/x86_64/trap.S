@@ -75,6 +75,23 @@
 .endm
 
 /*
+ * The system call entry clears only the registers C code preserves
+ * (rbx, rbp, r12-r15): those are the ones a user value could survive in
+ * through a whole system call, to meet a mispredicted branch deep in the
+ * kernel. The others are dead at the first instruction that writes them,
+ * and the arguments are read from the saved context. Six instructions
+ * instead of fourteen, on every system call.
+ */
+.macro CLEAR_PRESERVED_GPRS
+	xorl %ebx, %ebx
+	xorl %ebp, %ebp
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+.endm
+
+/*
  * 256 stubs of 16 bytes each: stub n is at trap_stubs + 16 * n. Vectors
  * that push a CPU error code skip the dummy one.
  */
@@ -138,9 +155,11 @@ syscall_entry:
 	pushq $ARCH_VECTOR_SYSCALL
 	PUSH_GPRS
 	movq %rsp, %rdi
-	CLEAR_GPRS_BUT_RDI
+	CLEAR_PRESERVED_GPRS
 	movq %gs:CPU_LOCAL_KSTACK, %rsp
-	call syscall_from_user	/* does not return */
+	/* %rdi: the context, which is the start of the running thread's
+	 * TCB: syscall_dispatch(struct tcb *). */
+	call syscall_dispatch	/* does not return */
 	ud2
 
 /* void user_return_iret(struct arch_context *ctx): any frame. */

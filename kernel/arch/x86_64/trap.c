@@ -15,7 +15,6 @@
 
 _Noreturn void trap_user(struct arch_context *ctx);
 void trap_kernel(struct arch_context *ctx);
-_Noreturn void syscall_from_user(struct arch_context *ctx);
 
 static const char *const exception_names[32] = {
 	[0] = "#DE divide error",
@@ -173,12 +172,4 @@ void trap_kernel(struct arch_context *ctx)
 			   trap_name(vector), page_fault_cause(ctx->error),
 			   (unsigned long long)read_cr2());
 	panic_trap(ctx, "%s in the kernel", trap_name(vector));
-}
-
-void syscall_from_user(struct arch_context *ctx)
-{
-	struct tcb *t = sched_current;
-
-	KASSERT(t && ctx == &t->ctx);
-	syscall_dispatch(t);
 }

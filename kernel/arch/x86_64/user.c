@@ -8,33 +8,20 @@
  * base, which points at the thread's IPC buffer (MSR_KERNEL_GS_BASE holds
  * the user's value while the kernel runs).
  */
+#include "arch/enter_user.h"
 #include "arch/x86.h"
 #include "caps/tcb.h"
 #include "kernel/arch.h"
 #include "kernel/uaccess.h"
 #include "lib/string.h"
 
-#define SFMASK_BITS	 0x47700ULL /* TF IF DF IOPL NT AC cleared on syscall */
-/* RFLAGS bits user code may hold: CF PF AF ZF SF TF DF OF AC ID. */
-#define RFLAGS_USER_MASK 0x240dd5ULL
+#define SFMASK_BITS 0x47700ULL /* TF IF DF IOPL NT AC cleared on syscall */
 
 extern char syscall_entry[];
-_Noreturn void user_return_iret(struct arch_context *ctx);
-_Noreturn void user_return_sysret(struct arch_context *ctx);
 
 static struct arch_fpu fpu_initial; /* a clean FPU state, from boot */
-static struct tcb *fpu_owner;	    /* whose state the FPU holds */
-static struct tcb *gs_owner;	    /* whose %gs base is loaded */
-
-static void fxsave(struct arch_fpu *f)
-{
-	__asm__ volatile("fxsave64 %0" : "=m"(*f));
-}
-
-static void fxrstor(const struct arch_fpu *f)
-{
-	__asm__ volatile("fxrstor64 %0" : : "m"(*f));
-}
+static struct arch_fpu fpu_nobody;  /* the FPU's state when no thread owns
+				       it: saved there, never used */
 
 void syscall_init(void)
 {
@@ -49,6 +36,7 @@ void syscall_init(void)
 	wrmsr(MSR_SFMASK, SFMASK_BITS);
 	__asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr));
 	fxsave(&fpu_initial);
+	cpu0.fpu_owner = &fpu_nobody;
 }
 
 void arch_context_init_user(struct arch_context *ctx, uint64_t entry,
@@ -70,17 +58,17 @@ void arch_tcb_init(struct tcb *t)
 
 void arch_tcb_forget(struct tcb *t)
 {
-	if (fpu_owner == t)
-		fpu_owner = NULL;
-	if (gs_owner == t)
-		gs_owner = NULL;
+	if (cpu0.fpu_owner == &t->fpu)
+		cpu0.fpu_owner = &fpu_nobody;
+	if (cpu0.gs_owner == t)
+		cpu0.gs_owner = NULL;
 }
 
 void arch_tcb_set_ipc_buffer(struct tcb *t, uint64_t vaddr)
 {
-	t->ipc_buffer = vaddr;
-	if (gs_owner == t)
-		gs_owner = NULL; /* reload on the next entry */
+	(void)vaddr; /* t->ipc_buffer, loaded on the next entry */
+	if (cpu0.gs_owner == t)
+		cpu0.gs_owner = NULL; /* reload on the next entry */
 }
 
 /* ABI order: rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8-r15 */
@@ -117,33 +105,5 @@ bool arch_tcb_set_registers(struct tcb *t, const uint64_t *regs, unsigned n)
 
 void arch_return_to_user(struct tcb *t, uint64_t root)
 {
-	struct arch_context *ctx = &t->ctx;
-	uint64_t end = (uint64_t)(uintptr_t)(ctx + 1);
-
-	if (fpu_owner != t) {
-		if (fpu_owner)
-			fxsave(&fpu_owner->fpu);
-		fxrstor(&t->fpu);
-		fpu_owner = t;
-	}
-	if (gs_owner != t) {
-		wrmsr(MSR_KERNEL_GS_BASE, t->ipc_buffer);
-		gs_owner = t;
-	}
-	tss_set_kernel_stack(end);
-	cpu0.context_end = end;
-	if (read_cr3() != root)
-		write_cr3(root);
-	/* A frame made by the syscall entry holds the thread's own RFLAGS
-	 * (IF set, IOPL 0) and the user selectors, which sysret does not
-	 * read. sysret to a non-canonical %rip would fault in ring 0. */
-	if (ctx->vector == ARCH_VECTOR_SYSCALL && ctx->rip < USER_ADDR_LIMIT)
-		user_return_sysret(ctx);
-	/* Whatever else the context holds, it returns to ring 3 with
-	 * interrupts on and no I/O privilege. */
-	ctx->cs = SEL_USER_CODE;
-	ctx->ss = SEL_USER_DATA;
-	ctx->rflags =
-		(ctx->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | RFLAGS_RESERVED1;
-	user_return_iret(ctx);
+	arch_enter_user(t, root);
 }

@@ -1,6 +1,10 @@
 /*
  * The Pith user API for programs and servers: the generated invocation
- * stubs, boot information, and conveniences built on them.
+ * stubs, boot and start information, and conveniences built on them:
+ * slot and object allocators (pith/alloc.h), the program's own address
+ * space (pith/vm.h), threads (pith/thread.h), the initrd (pith/initrd.h)
+ * and new programs in address spaces of their own (pith/process.h).
+ * docs/sdk.md shows how they fit together.
  */
 #ifndef PITH_PITH_H
 #define PITH_PITH_H
@@ -9,12 +13,22 @@
 #include <stddef.h>
 
 #include "pith/abi.h"
+#include "pith/alloc.h"
 #include "pith/bootinfo.h"
+#include "pith/initrd.h"
 #include "pith/invocations.h"
 #include "pith/ipc.h"
+#include "pith/process.h"
+#include "pith/startinfo.h"
+#include "pith/thread.h"
+#include "pith/vm.h"
 
 /* The boot-info page, for the root task (NULL in other programs). */
 extern const struct pith_bootinfo *pith_bootinfo;
+
+/* The startinfo page, for a program another one spawned (NULL in the root
+ * task). pith_start() tells the two apart by the page's magic. */
+extern const struct pith_startinfo *pith_startinfo;
 
 /* The Debug capability used for console output (the root task's
  * PITH_SLOT_DEBUG unless changed). */
@@ -28,8 +42,14 @@ enum pith_error pith_console_puts(const char *s);
  * length of the formatted text. */
 int pith_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* End the program. For now the root task is the only program and its end
- * is the system's: this stops the machine (Debug.Shutdown with `status`). */
+/* End the program (main's return value comes here too).
+ *  - The root task's end is the system's: this stops the machine
+ *    (Debug.Shutdown with `status`).
+ *  - A spawned program sends the exit message (pith/startinfo.h) with
+ *    `status` on its exit endpoint, if its parent gave it one, and then
+ *    suspends its thread (PITH_SLOT_TCB) for good: its parent destroys it.
+ *    Call it from that, the program's first thread; other threads go on
+ *    until the parent destroys the program. */
 _Noreturn void pith_exit(int status);
 
 /* The name of an error code, e.g. "PITH_E_FAULT". */

@@ -95,7 +95,7 @@ int fx_setup(void **state)
 	ipc_copy = &fx_caller->slots[TCB_SLOT_IPC_BUFFER];
 	cdt_insert(fx_slot(FX_SLOT_IPC_FRAME), ipc_copy,
 		   *fx_cap(FX_SLOT_IPC_FRAME), 0);
-	fx_caller->ipc_buffer = FX_IPC_VADDR;
+	tcb_set_ipc_buffer(fx_caller, FX_IPC_VADDR);
 	return 0;
 }
 

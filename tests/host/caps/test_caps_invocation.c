@@ -436,7 +436,7 @@ static void test_words_beyond_the_registers(void **state)
 static void test_without_an_ipc_buffer(void **state)
 {
 	(void)state;
-	fx_caller->ipc_buffer = 0;
+	tcb_set_ipc_buffer(fx_caller, 0);
 	assert_null(tcb_ipc_buffer(fx_caller));
 	/* Only the four register words arrive, and no capabilities. */
 	assert_err(fx_call(PITH_INV_UNTYPED_RETYPE, FX_SLOT_UNTYPED,
@@ -453,7 +453,7 @@ static void test_without_an_ipc_buffer(void **state)
 	assert_int_equal(fx_last.mr[1], FX_UNTYPED_BITS);
 	assert_ok(fx_call(PITH_INV_CNODE_DELETE, FX_SLOT_CNODE,
 			  FX_WORDS(20, FX_DEPTH), FX_NONE));
-	fx_caller->ipc_buffer = FX_IPC_VADDR;
+	tcb_set_ipc_buffer(fx_caller, FX_IPC_VADDR);
 }
 
 static void test_message_info_fields_are_bounded(void **state)

@@ -1,20 +1,17 @@
 /*
- * The helper layer: free slots of the root CNode, objects retyped from a
- * pool of untyped memory, and the test region of ktest's address space.
+ * The helper layer: free slots of the root CNode and objects from a pool
+ * of untyped memory, through the SDK's allocators (pith/alloc.h), and the
+ * test region of ktest's address space.
  *
- * The root CNode's free slots (bootinfo->empty) are handed out from the
- * bottom; freed slots are emptied and kept on a stack for reuse. The pool
- * is the second-largest RAM untyped of the boot info (the largest is kept
- * for the leak test): the kernel's watermark only rises while objects made
- * from it remain, which is fine for a test run.
+ * The SDK hands out the root CNode's free slots (bootinfo->empty) and
+ * reuses freed ones. ktest narrows its memory to one pool, the
+ * second-largest RAM untyped of the boot info: the largest is kept for
+ * the leak test, and the untyped suite expects every other block
+ * untouched. The kernel's watermark only rises while objects made from
+ * the pool remain, which is fine for a test run.
  */
 #include "ktest.h"
 
-#define SLOTS_MAX 16384
-
-static uint64_t next_slot, end_slot;
-static pith_cptr_t free_slots[SLOTS_MAX];
-static unsigned nfree;
 static pith_cptr_t pool, largest, device;
 static uint64_t largest_bits;
 
@@ -56,75 +53,60 @@ static bool untyped_pick(void)
 
 bool alloc_init(void)
 {
-	const struct pith_bootinfo *bi = pith_bootinfo;
-
-	if (!bi)
+	if (!pith_bootinfo || !untyped_pick())
 		return false;
-	next_slot = bi->empty.start;
-	end_slot = bi->empty.end;
-	return untyped_pick();
+	return pith_alloc_use_untyped(&pool, 1) == PITH_OK;
 }
 
 void alloc_report(void)
 {
-	unsigned long long used = untyped_watermark(pool);
+	const struct pith_slot_range empty = pith_bootinfo->empty;
 
-	pith_printf(
-		"ktest: %llu KiB of the pool untyped used, %llu root "
-		"slots\n",
-		used >> 10,
-		(unsigned long long)(next_slot - pith_bootinfo->empty.start));
+	pith_printf("ktest: %llu KiB of the pool untyped used, %llu root "
+		    "slots\n",
+		    (unsigned long long)untyped_watermark(pool) >> 10,
+		    (unsigned long long)(empty.end - empty.start -
+					 pith_slots_available()));
 }
 
 pith_cptr_t slot_alloc(void)
 {
-	if (nfree)
-		return free_slots[--nfree];
-	return slots_alloc(1);
+	pith_cptr_t s;
+
+	return pith_slot_alloc(&s) == PITH_OK ? s : 0;
 }
 
 pith_cptr_t slots_alloc(unsigned n)
 {
-	pith_cptr_t s = next_slot;
+	pith_cptr_t s;
 
-	if (n > end_slot - next_slot)
-		return 0;
-	next_slot += n;
-	return s;
+	return pith_slots_alloc(n, &s) == PITH_OK ? s : 0;
 }
 
 void slot_free(pith_cptr_t slot)
 {
-	if (!slot)
-		return;
-	pith_cnode_delete(PITH_SLOT_CNODE, slot, DEPTH);
-	if (nfree < SLOTS_MAX)
-		free_slots[nfree++] = slot;
+	pith_slot_free(slot);
 }
 
 void slots_free(pith_cptr_t first, unsigned n)
 {
-	for (unsigned i = 0; first && i < n; i++)
-		slot_free(first + i);
+	pith_slots_free(first, n);
 }
 
 pith_cptr_t obj_new_from(pith_cptr_t untyped, uint64_t type, uint64_t size_bits)
 {
-	pith_cptr_t s = slot_alloc();
+	pith_cptr_t s;
 
-	if (!s)
-		return 0;
-	if (pith_untyped_retype(untyped, PITH_SLOT_CNODE, type, size_bits, 0, 0,
-				s, 1) != PITH_OK) {
-		slot_free(s);
-		return 0;
-	}
-	return s;
+	return pith_alloc_object_from(untyped, type, size_bits, &s) == PITH_OK
+		       ? s
+		       : 0;
 }
 
 pith_cptr_t obj_new(uint64_t type, uint64_t size_bits)
 {
-	return obj_new_from(pool, type, size_bits);
+	pith_cptr_t s;
+
+	return pith_alloc_object(type, size_bits, &s) == PITH_OK ? s : 0;
 }
 
 pith_cptr_t untyped_largest(uint64_t *size_bits)
@@ -174,26 +156,14 @@ uint64_t nested_cap_type(pith_cptr_t cnode, uint64_t bits, uint64_t index)
 
 pith_cptr_t cap_mint(pith_cptr_t src, uint64_t rights, uint64_t badge)
 {
-	pith_cptr_t s = slot_alloc();
+	pith_cptr_t s;
 
-	if (s && pith_cnode_mint(PITH_SLOT_CNODE, PITH_SLOT_CNODE, s, DEPTH,
-				 src, DEPTH, rights, badge) != PITH_OK) {
-		slot_free(s);
-		return 0;
-	}
-	return s;
+	return pith_cap_mint(src, rights, badge, &s) == PITH_OK ? s : 0;
 }
 
 pith_cptr_t cap_copy(pith_cptr_t src, uint64_t rights)
 {
-	pith_cptr_t s = slot_alloc();
-
-	if (s && pith_cnode_copy(PITH_SLOT_CNODE, PITH_SLOT_CNODE, s, DEPTH,
-				 src, DEPTH, rights) != PITH_OK) {
-		slot_free(s);
-		return 0;
-	}
-	return s;
+	return cap_mint(src, rights, 0);
 }
 
 uint64_t untyped_watermark(pith_cptr_t ut)

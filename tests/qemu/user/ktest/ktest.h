@@ -145,7 +145,10 @@ uint64_t rdtsc(void);
 /* The command line's starvation_ms in TSC ticks (0: not given). */
 uint64_t starvation_bound_tsc(void);
 
-/* ---- slots, objects and mappings (alloc.c) ---------------------------- */
+/* ---- slots, objects and mappings (alloc.c) ----------------------------
+ * Thin wrappers over the SDK's allocators (pith/alloc.h), narrowed to
+ * ktest's pool, with ktest's test region of its address space.
+ */
 
 struct ident {
 	uint64_t type, rights, badge;
@@ -201,7 +204,9 @@ uint64_t va_page(void);
  * address. 0 on failure. */
 pith_cptr_t frame_new_mapped(uint64_t *va, uint64_t rights);
 
-/* ---- threads in ktest's own address space and CSpace (thread.c) ------- */
+/* ---- threads in ktest's own address space and CSpace (thread.c) -------
+ * SDK threads (pith/thread.h), with the fields the suites look at.
+ */
 
 enum thread_state {
 	THREAD_IDLE,	/* not started, or its function has not begun */
@@ -212,12 +217,13 @@ enum thread_state {
 #define THREAD_STACK_PAGES 4
 
 struct thread {
-	pith_cptr_t tcb;
-	pith_cptr_t ipc_frame, stack_frame[THREAD_STACK_PAGES];
-	uint64_t ipc_va, stack_top;
+	pith_cptr_t tcb;	    /* sdk.tcb */
+	pith_cptr_t ipc_frame;	    /* the frame of its IPC buffer */
+	uint64_t ipc_va, stack_top; /* sdk's */
 	void (*fn)(uint64_t arg);
 	uint64_t arg;
-	volatile uint64_t state; /* enum thread_state */
+	volatile uint64_t state; /* enum thread_state, set by the thread */
+	struct pith_thread sdk;	 /* the thread itself */
 };
 
 /* A thread at `priority`, configured with ktest's CSpace and VSpace, its
@@ -245,6 +251,7 @@ void probe_write(uint64_t va); /* *va = probe_value */
 
 void test_syscalls(void);     /* syscall.c: the system-call edge */
 void test_invocation(void);   /* invoke.c: dispatch, lookup, debug */
+void test_sdk(void);	      /* sdk.c: threads and processes, SDK */
 void test_untyped(void);      /* untyped.c */
 void test_cnode(void);	      /* cnode.c: slot operations, derivation */
 void test_notification(void); /* notification.c */
@@ -254,6 +261,11 @@ void test_vspace(void);	      /* vspace.c: frames, paging structures */
 void test_asid(void);	      /* asid.c */
 void test_irq(void);	      /* irq.c: handlers and the RTC end to end */
 void test_ioport(void);	      /* ioport.c */
+void test_ipc(void);	      /* ipc.c: endpoints, call and reply */
+void test_ipc_caps(void);     /* ipc_caps.c: rights, grant, badges */
+void test_ipc_signals(void);  /* ipc_signal.c: notifications, aborts */
+void test_ipc_faults(void);   /* ipc_fault.c: faults as messages */
+void test_ipc_sched(void);    /* ipc_sched.c: priorities, round robin */
 void test_isolation(void);    /* isolation.c: a second address space */
 void test_leak(void);	      /* leak.c: 10,000 objects of each type */
 void test_interrupts_preserve_registers(void); /* syscall.c */

@@ -24,6 +24,7 @@ int main(void)
 			    "region could not be mapped");
 	} else {
 		test_invocation();
+		test_sdk();
 		test_untyped();
 		test_cnode();
 		test_notification();
@@ -33,6 +34,11 @@ int main(void)
 		test_asid();
 		test_ioport();
 		test_irq();
+		test_ipc();
+		test_ipc_caps();
+		test_ipc_signals();
+		test_ipc_faults();
+		test_ipc_sched();
 		test_isolation();
 		test_leak();
 		alloc_report();

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "boot/boot_info.h"
+#include "kernel/compiler.h"
 
 #define MSR_EFER	   0xc0000080
 #define MSR_STAR	   0xc0000081
@@ -135,6 +136,8 @@ struct cpu_local {
 	uint64_t context_end;	   /* end of the running thread's context */
 	uint64_t user_rsp;	   /* scratch for the syscall entry */
 	struct cpu_local *self;
+	struct arch_fpu *fpu_owner; /* where the FPU's state belongs */
+	struct tcb *gs_owner;	    /* whose %gs base is loaded */
 };
 
 #define CPU_LOCAL_KSTACK      0
@@ -156,7 +159,27 @@ extern char __ist_mc_guard[], __ist_mc_top[];
 /* Port-internal interfaces. */
 void serial_init(void);
 void gdt_init(void);
-void tss_set_kernel_stack(uint64_t rsp0);
+
+/* The task state segment (gdt.c): where traps from user mode find their
+ * stack (rsp0, the running thread's context) and the IST stacks. */
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __packed;
+
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+extern struct tss tss;
+
+static inline void tss_set_kernel_stack(uint64_t rsp0)
+{
+	tss.rsp[0] = rsp0;
+}
 void idt_init(void);
 bool idt_stubs_ok(void);
 const char *trap_name(unsigned vector);
