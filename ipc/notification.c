@@ -15,6 +15,19 @@ void ipc_deliver_signal(struct tcb *t, uint64_t word)
 	arch_set_syscall_badge(&t->ctx, word);
 }
 
+/* A signal for the thread t is bound to: if it waits in recv on an
+ * endpoint, the signal is its message; else false. */
+static bool signal_bound_receiver(struct tcb *t, uint64_t word)
+{
+	if (!t || t->state != TCB_BLOCKED_RECV)
+		return false;
+	endpoint_dequeue(t->blocked_on, t);
+	t->blocked_on = NULL;
+	ipc_deliver_signal(t, word);
+	tcb_wake(t, true);
+	return true;
+}
+
 void notification_dequeue(struct notification *n, struct tcb *t)
 {
 	ipcq_remove(&n->queue, t);
@@ -33,15 +46,9 @@ void notification_signal(struct notification *n, uint64_t badge)
 		tcb_wake(t, true);
 		return;
 	}
-	t = n->bound;
-	if (t && t->state == TCB_BLOCKED_RECV) {
-		/* The bound thread waits for messages: a signal is one. */
-		endpoint_dequeue(t->blocked_on, t);
-		t->blocked_on = NULL;
-		ipc_deliver_signal(t, badge);
-		tcb_wake(t, true);
+	/* The bound thread waits for messages: a signal is one. */
+	if (signal_bound_receiver(n->bound, badge))
 		return;
-	}
 	n->word |= badge;
 }
 
@@ -121,6 +128,9 @@ enum pith_error decode_tcb_bind_notification(struct invocation *inv)
 		return PITH_E_ILLEGAL_OPERATION; /* one each */
 	t->bound = n;
 	n->bound = t;
+	/* Signalled before, and the thread already waits: it gets it now. */
+	if (n->word && signal_bound_receiver(t, n->word))
+		n->word = 0;
 	return PITH_OK;
 }
 

@@ -14,16 +14,19 @@
 #include "pith/ipc_buffer.h"
 
 /* Where the receiver takes the i-th capability: slot receive_index + i of
- * the CNode at receive_cnode; NULL if that is not an empty slot. */
+ * the CNode at receive_cnode (receive_depth bits, 0 meaning 64); NULL if
+ * that is not an empty slot. */
 static struct cte *receive_slot(const struct tcb *r,
 				const struct pith_ipc_buffer *ipc, unsigned i)
 {
 	const struct cap *root = &r->slots[TCB_SLOT_CSPACE].cap;
 	struct cte *cnode;
 	uint64_t index = ipc->receive_index + i;
+	uint64_t depth = ipc->receive_depth ? ipc->receive_depth : 64;
 
-	if (!ipc->receive_cnode ||
-	    cspace_lookup_cap(root, ipc->receive_cnode, &cnode) != LOOKUP_OK ||
+	if (!ipc->receive_cnode || depth > 64 ||
+	    cspace_lookup_slot(root, ipc->receive_cnode, (unsigned)depth,
+			       &cnode) != LOOKUP_OK ||
 	    cnode->cap.type != PITH_CAP_CNODE ||
 	    index >= (1ULL << cnode->cap.size_bits) ||
 	    !cap_is_null(&cnode->cap.cnode.slots[index].cap))

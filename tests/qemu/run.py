@@ -154,7 +154,7 @@ CASES = [
                     # IPC: a fault handler that drops the reply.
                     r"fault: thread '[^']*' stopped: its fault handler "
                     r"dropped the reply"],
-         tests=459, exit_code=EXIT_USER_FAULT),
+         tests=463, exit_code=EXIT_USER_FAULT),
     Case("bench",
          "The benchmark program (tools/bench) runs every benchmark once "
          "with short batches and prints each figure: it keeps working "

@@ -17,12 +17,15 @@
 #define PITH_IPC_BUFFER_SIZE 512
 
 struct pith_ipc_buffer {
-	uint64_t tag;			  /* message info of the last message */
-	uint64_t mr[PITH_MSG_MAX_WORDS];  /* message registers (0-3 unused) */
-	uint64_t self;			  /* this buffer's user address */
-	uint64_t caps[PITH_MSG_MAX_CAPS]; /* capability addresses to send */
+	uint64_t reserved;		    /* not used */
+	uint64_t mr[PITH_MSG_MAX_WORDS];    /* message registers (0-3 unused) */
+	uint64_t self;			    /* this buffer's user address */
+	uint64_t caps[PITH_MSG_MAX_CAPS];   /* capability addresses to send */
 	uint64_t badges[PITH_MSG_MAX_CAPS]; /* badges of received caps */
-	uint64_t receive_cnode;		    /* where to receive caps (IPC) */
+	/* Where capabilities a message carries arrive: slots receive_index,
+	 * receive_index + 1, ... of the CNode at address receive_cnode,
+	 * resolved with receive_depth bits (0 means 64). */
+	uint64_t receive_cnode;
 	uint64_t receive_index;
 	uint64_t receive_depth;
 	uint64_t user; /* free for the program's own use */

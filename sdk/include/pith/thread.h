@@ -9,9 +9,10 @@
  *
  * A new thread runs at the priority it was given, which may not exceed the
  * program's own maximum controlled priority (its TCB, PITH_SLOT_TCB, is
- * the authority). The kernel schedules strictly by priority: a thread
- * below the caller's priority runs only when the caller blocks, one at
- * the same priority when it blocks or yields.
+ * the authority). The kernel schedules by priority: a thread below the
+ * caller's priority runs when the caller blocks (or, after the kernel's
+ * starvation bound, for one timeslice), one at the same priority when it
+ * blocks or yields (docs/scheduling.md).
  */
 #ifndef PITH_THREAD_H
 #define PITH_THREAD_H

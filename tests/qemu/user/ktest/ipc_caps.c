@@ -19,6 +19,8 @@ struct grant {
 static const uint64_t grant_types[3] = {PITH_CAP_NOTIFICATION,
 					PITH_CAP_ENDPOINT, PITH_CAP_FRAME};
 static const uint64_t grant_badges[3] = {0x5, 0x6, 0};
+/* receive_depth for grant_transfer() (cases of the depth change it). */
+static uint64_t grant_depth = DEPTH;
 
 static bool grant_new(struct grant *g)
 {
@@ -62,7 +64,7 @@ static bool grant_transfer(struct tcase *t, const struct grant *g,
 	}
 	ipc->receive_cnode = cnode;
 	ipc->receive_index = index;
-	ipc->receive_depth = DEPTH;
+	ipc->receive_depth = grant_depth;
 	ok = tc_true(t, op_start(&helper[0], &op), "start the sender") &&
 	     ipc_recv_bounded(t, PITH_SYS_RECV, ep, m, "recv");
 	for (unsigned i = 0; i < 3; i++)
@@ -174,6 +176,32 @@ static void test_grant(pith_cptr_t ep)
 	if (grant_transfer(&t, &g, ep, 0, g.recv, &m, badges) &&
 	    check_caps(&t, &m, 0, true))
 		slots_empty(&t, g.recv, 3);
+	tc_end(&t);
+
+	/* receive_cnode's address resolves with receive_depth bits; 0 means
+	 * all 64. The root CNode's slots need 64. */
+	tc_begin(&t, "ipc_grant_receive_depth_zero_means_64");
+	grant_depth = 0;
+	if (grant_transfer(&t, &g, ep, R, g.recv, &m, badges) &&
+	    check_caps(&t, &m, 3, false))
+		tc_eq(&t, cap_type(g.recv), grant_types[0], "a received cap");
+	slots_free(g.recv, 3);
+	g.recv = slots_alloc(3);
+	tc_end(&t);
+
+	tc_begin(&t, "ipc_grant_receive_depth_too_short");
+	grant_depth = 32;
+	if (grant_transfer(&t, &g, ep, R, g.recv, &m, badges) &&
+	    check_caps(&t, &m, 0, true))
+		slots_empty(&t, g.recv, 3);
+	tc_end(&t);
+
+	tc_begin(&t, "ipc_grant_receive_depth_over_64");
+	grant_depth = 65;
+	if (grant_transfer(&t, &g, ep, R, g.recv, &m, badges) &&
+	    check_caps(&t, &m, 0, true))
+		slots_empty(&t, g.recv, 3);
+	grant_depth = DEPTH;
 	tc_end(&t);
 
 	tc_begin(&t, "ipc_grant_receive_index_out_of_range");

@@ -221,6 +221,21 @@ static void test_bound_delivery(pith_cptr_t ep, pith_cptr_t nb)
 
 	expect_err("ipc_unbind_not_bound", pith_tcb_unbind_notification(h->tcb),
 		   PITH_E_ILLEGAL_OPERATION);
+
+	/* Signalled while unbound, bound while the thread already waits in
+	 * recv: the binding delivers the pending signal at once. */
+	tc_begin(&t, "ipc_bind_delivers_pending_signal");
+	ipc_op_init(&op, PITH_SYS_RECV, ep, pith_msg(0, 0, 0));
+	if (tc_true(&t, op_start(h, &op), "start") &&
+	    tc_true(&t, helper_blocked(h), "it did not wait") &&
+	    tc_ok(&t, pith_signal(b10), "signal") &&
+	    tc_true(&t, helper_blocked(h), "an unbound signal ended recv") &&
+	    tc_ok(&t, pith_tcb_bind_notification(h->tcb, nb), "bind") &&
+	    tc_true(&t, helper_finish(h), "its recv did not return"))
+		is_signal(&t, &op, 0x10);
+	tc_err(&t, pith_poll(nb, &word), PITH_E_WOULD_BLOCK, "word taken");
+	tc_ok(&t, pith_tcb_unbind_notification(h->tcb), "unbind");
+	tc_end(&t);
 	slot_free(b10);
 	slot_free(b8);
 }
