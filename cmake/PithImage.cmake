@@ -11,12 +11,12 @@ add_custom_command(OUTPUT ${out}/initrd
   VERBATIM)
 
 # The test initrd: the same, plus the in-QEMU test programs (ktest, and
-# child, which ktest spawns).
+# child and tasks, which ktest spawns).
 add_custom_command(OUTPUT ${out}/initrd-test
   COMMAND mkinitrd -o ${out}/initrd-test ${out}/user/init ${out}/user/ktest
-          ${out}/user/child ${out}/user/bench
+          ${out}/user/child ${out}/user/tasks ${out}/user/bench
   DEPENDS mkinitrd ${out}/user/init ${out}/user/ktest ${out}/user/child
-          ${out}/user/bench
+          ${out}/user/tasks ${out}/user/bench
   COMMENT "Writing initrd-test"
   VERBATIM)
 

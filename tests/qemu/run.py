@@ -106,7 +106,9 @@ CASES = [
          "Booted as a USB stick without EFI_RNG_PROTOCOL: ktest checks the "
          "system-call edge and the capability API (every invocation and its "
          "errors, the derivation tree, a second address space that must "
-         "fault, the RTC interrupt end to end, a leak test), then reads "
+         "fault, the RTC interrupt end to end, tasks spawned into address "
+         "spaces of their own that ping-pong and take turns, a leak test), "
+         "then reads "
          "kernel memory, which must stop only that task.",
          cmdline="init=ktest starvation_ms=100", initrd="initrd-test",
          usb=True, rng=False,
@@ -121,7 +123,15 @@ CASES = [
                  "rr: task 0 turn 0\nrr: task 1 turn 0",
                  "rr: task 7 turn 0\nrr: task 0 turn 1",
                  "rr: task 6 turn 2\nrr: task 7 turn 2",
-                 "pingpong: 1000 round trips",
+                 "pingpong: 1000 round trips\n",
+                 # Tasks: the same with the `tasks` program, each task in
+                 # an address space of its own.
+                 "pingpong: ping 1\npingpong: pong 2\npingpong: ping 3\n"
+                 "pingpong: pong 4",
+                 "pingpong: 1000 round trips between two address spaces",
+                 "rr-task: task 0 turn 0\nrr-task: task 1 turn 0",
+                 "rr-task: task 7 turn 0\nrr-task: task 0 turn 1",
+                 "rr-task: task 6 turn 2\nrr-task: task 7 turn 2",
                  # SDK: the child program, spawned from the initrd into an
                  # address space of its own, prints with the arguments it
                  # was given.
@@ -154,7 +164,7 @@ CASES = [
                     # IPC: a fault handler that drops the reply.
                     r"fault: thread '[^']*' stopped: its fault handler "
                     r"dropped the reply"],
-         tests=463, exit_code=EXIT_USER_FAULT),
+         tests=467, exit_code=EXIT_USER_FAULT),
     Case("bench",
          "The benchmark program (tools/bench) runs every benchmark once "
          "with short batches and prints each figure: it keeps working "

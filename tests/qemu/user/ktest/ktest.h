@@ -266,6 +266,7 @@ void test_ipc_caps(void);     /* ipc_caps.c: rights, grant, badges */
 void test_ipc_signals(void);  /* ipc_signal.c: notifications, aborts */
 void test_ipc_faults(void);   /* ipc_fault.c: faults as messages */
 void test_ipc_sched(void);    /* ipc_sched.c: priorities, round robin */
+void test_tasks(void);	      /* tasks.c: tasks in address spaces */
 void test_isolation(void);    /* isolation.c: a second address space */
 void test_leak(void);	      /* leak.c: 10,000 objects of each type */
 void test_interrupts_preserve_registers(void); /* syscall.c */

@@ -39,6 +39,7 @@ int main(void)
 		test_ipc_signals();
 		test_ipc_faults();
 		test_ipc_sched();
+		test_tasks();
 		test_isolation();
 		test_leak();
 		alloc_report();
