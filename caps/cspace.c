@@ -49,9 +49,12 @@ enum lookup_failure cspace_lookup_cap(const struct cap *root, uint64_t cptr,
 				      struct cte **slot)
 {
 	unsigned left;
-	enum lookup_failure f =
-		cspace_resolve(root, cptr, CSPACE_DEPTH_MAX, slot, &left);
+	enum lookup_failure f;
 
+	*slot = cspace_lookup_flat(root, cptr, NULL);
+	if (*slot)
+		return cap_is_null(&(*slot)->cap) ? LOOKUP_EMPTY : LOOKUP_OK;
+	f = cspace_resolve(root, cptr, CSPACE_DEPTH_MAX, slot, &left);
 	if (f == LOOKUP_OK && cap_is_null(&(*slot)->cap))
 		f = LOOKUP_EMPTY;
 	return f;

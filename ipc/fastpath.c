@@ -18,6 +18,7 @@
  */
 #include "arch/enter_user.h"
 #include "caps/cdt.h"
+#include "caps/cspace.h"
 #include "ipc/endpoint.h"
 #include "ipc/notification.h"
 #include "kernel/sched.h"
@@ -46,16 +47,10 @@ static __always_inline bool buffers_for(uint64_t info, const struct tcb *s,
 static __always_inline const struct cap *lookup(const struct tcb *t,
 						uint64_t cptr)
 {
-	static const struct cap none; /* PITH_CAP_NULL */
-	const struct cap *root = &t->slots[TCB_SLOT_CSPACE].cap;
-	unsigned radix = root->size_bits, guard_bits = root->u32;
+	static struct cte none; /* PITH_CAP_NULL, never written */
 
-	if (root->type != PITH_CAP_CNODE || guard_bits + radix != 64 ||
-	    cptr >> radix != root->cnode.guard)
-		return &none;
-	/* The low radix bits (guard_bits is at least 1: a CNode has fewer
-	 * than 2^64 slots). */
-	return &root->cnode.slots[cptr << guard_bits >> guard_bits].cap;
+	return &cspace_lookup_flat(&t->slots[TCB_SLOT_CSPACE].cap, cptr, &none)
+			->cap;
 }
 
 /* n words, inline: a call to memcpy would make the fastpath keep values

@@ -42,4 +42,23 @@ enum lookup_failure cspace_lookup_cap(const struct cap *root, uint64_t cptr,
 enum lookup_failure cspace_lookup_slot(const struct cap *root, uint64_t index,
 				       unsigned depth, struct cte **slot);
 
+/*
+ * The slot of `cptr` when `root` is one CNode whose guard and radix cover
+ * all 64 bits (as the SDK builds CSpaces), else `other`: the lookup of
+ * nearly every system call, without cspace_resolve()'s loop. The same slot
+ * as cspace_lookup_cap() would find, which may be empty.
+ */
+static __always_inline struct cte *
+cspace_lookup_flat(const struct cap *root, uint64_t cptr, struct cte *other)
+{
+	unsigned radix = root->size_bits, guard_bits = root->u32;
+
+	if (root->type != PITH_CAP_CNODE || guard_bits + radix != 64 ||
+	    cptr >> radix != root->cnode.guard)
+		return other;
+	/* The low radix bits; guard_bits < 64, as a CNode has at least two
+	 * slots. */
+	return &root->cnode.slots[cptr << guard_bits >> guard_bits];
+}
+
 #endif

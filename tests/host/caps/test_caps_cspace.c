@@ -361,6 +361,55 @@ static void test_invocations_through_two_levels(void **state)
 	cdt_insert(fx_slot(FX_SLOT_CNODE), cs, *fx_cap(FX_SLOT_CNODE), 0);
 }
 
+/* A CSpace as the SDK builds it: one CNode whose guard and radix cover all
+ * 64 bits, which cspace_lookup_cap() resolves without the loop. Every
+ * answer must be the loop's: the slot, empty or not, a CNode capability
+ * in it taken as it is (no bits left), a guard mismatch. */
+static void test_flat_cspace_takes_the_loops_answers(void **state)
+{
+	const uint64_t guard = 0xabcdef12345ULL; /* 52 bits, some set */
+	struct cte *t = table(12), *other = table(4);
+	struct cap root = cnode(t, 12, 52, guard);
+	static const uint64_t index[] = {0, 1, 7, 8, 0x800, 0xfff};
+	struct cte *want;
+
+	(void)state;
+	t[7].cap = endpoint();
+	t[8].cap = cnode(other, 4, 0, 0);
+	other[1].cap = endpoint();
+	for (unsigned i = 0; i < sizeof(index) / sizeof(index[0]); i++) {
+		const uint64_t cptr = guard << 12 | index[i];
+		enum lookup_failure f = resolve(&root, cptr, 64);
+
+		want = slot;
+		assert_int_equal(f, LOOKUP_OK);
+		assert_int_equal(left, 0);
+		assert_int_equal(lookup_cap(&root, cptr),
+				 index[i] == 7 || index[i] == 8 ? LOOKUP_OK
+								: LOOKUP_EMPTY);
+		assert_ptr_equal(slot, want);
+		assert_ptr_equal(cspace_lookup_flat(&root, cptr, NULL), want);
+	}
+	/* Any guard bit wrong: the loop's LOOKUP_GUARD, and no slot. */
+	for (unsigned b = 12; b < 64; b += 17) {
+		assert_int_equal(
+			lookup_cap(&root, (guard << 12 | 7) ^ 1ULL << b),
+			LOOKUP_GUARD);
+		assert_null(slot);
+	}
+	/* Not flat (the guard is a bit short): the loop, which stops at the
+	 * endpoint with bits to spare. */
+	root = cnode(t, 12, 51, guard >> 1);
+	assert_null(cspace_lookup_flat(&root, guard >> 1 << 13 | 7 << 1, NULL));
+	assert_int_equal(lookup_cap(&root, guard >> 1 << 13 | 7 << 1),
+			 LOOKUP_OK);
+	assert_ptr_equal(slot, &t[7]);
+	/* Not a CNode at all. */
+	root = endpoint();
+	assert_null(cspace_lookup_flat(&root, 7, NULL));
+	assert_int_equal(lookup_cap(&root, 7), LOOKUP_NOT_CNODE);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void)
@@ -376,6 +425,7 @@ int main(void)
 		T(test_roots_that_are_not_cnodes),
 		T(test_cnode_holding_itself_resolves_to_the_depth),
 		T(test_invocations_through_two_levels),
+		T(test_flat_cspace_takes_the_loops_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
