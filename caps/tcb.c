@@ -120,17 +120,27 @@ void tcb_fault(struct tcb *t, const struct fault_info *f)
 
 /* ---- invocations ------------------------------------------------------- */
 
-/* Replace the capability in one of the thread's own slots with a copy of
+/*
+ * Replace the capability in one of the thread's own slots with a copy of
  * `src` (which has been checked). Deleting the old capability may destroy
- * a CNode, even one holding `src`: the source is checked again after. */
-static void set_slot(struct tcb *t, enum tcb_slot which, struct cte *src,
-		     const struct cap *c)
+ * a CNode, even one holding `src`, so the source is checked again after.
+ * It may destroy the thread itself, if that CNode held the last capability
+ * to it: as in seL4, the invocation goes on only while the capability it
+ * was made through still names the thread. False if not (nothing more may
+ * be written into the thread).
+ */
+static bool set_slot(const struct invocation *inv, enum tcb_slot which,
+		     struct cte *src, const struct cap *c)
 {
-	struct cte *slot = &t->slots[which];
+	struct tcb *t = inv->slot->cap.tcb.tcb;
 
-	cte_delete(slot);
+	cte_delete(&t->slots[which]);
+	if (inv->slot->cap.type != PITH_CAP_TCB || inv->slot->cap.tcb.tcb != t)
+		return false;
 	if (src && cap_same_object(&src->cap, c))
-		cdt_insert(src, slot, *c, cdt_derived_flags(c, &src->cap));
+		cdt_insert(src, &t->slots[which], *c,
+			   cdt_derived_flags(c, &src->cap));
+	return true;
 }
 
 /* args: fault_ep, cspace_data, ipc_buffer; caps: cspace, vspace, frame */
@@ -163,9 +173,11 @@ enum pith_error decode_tcb_configure(struct invocation *inv)
 		    cap_derive(buf, &buf_cap))
 			return inv_error(inv, PITH_E_INVALID_CAPABILITY, 3, 0);
 	}
-	set_slot(t, TCB_SLOT_CSPACE, cs, &cs_cap);
-	set_slot(t, TCB_SLOT_VSPACE, vs, &vs_cap);
-	set_slot(t, TCB_SLOT_IPC_BUFFER, ipc ? buf : NULL, &buf_cap);
+	/* The thread gone on the way: nothing left to configure. */
+	if (!set_slot(inv, TCB_SLOT_CSPACE, cs, &cs_cap) ||
+	    !set_slot(inv, TCB_SLOT_VSPACE, vs, &vs_cap) ||
+	    !set_slot(inv, TCB_SLOT_IPC_BUFFER, ipc ? buf : NULL, &buf_cap))
+		return PITH_OK;
 	t->fault_ep = inv->args[0];
 	tcb_set_ipc_buffer(t, ipc);
 	return PITH_OK;

@@ -8,11 +8,20 @@
 #include "ipc/ipc.h"
 #include "kernel/invocation.h"
 #include "kernel/panic.h"
+#include "kernel/sched.h"
 
 void ipc_deliver_signal(struct tcb *t, uint64_t word)
 {
 	arch_set_syscall_result(&t->ctx, PITH_OK, PITH_MSGINFO_SIGNAL);
 	arch_set_syscall_badge(&t->ctx, word);
+}
+
+/* A signalled thread runs at once if it has at least the running thread's
+ * priority (a direct switch, as to an IPC partner); else it waits behind
+ * the threads of its priority already waiting. */
+static void wake(struct tcb *t)
+{
+	tcb_wake(t, !sched_current || t->priority >= sched_current->priority);
 }
 
 /* A signal for the thread t is bound to: if it waits in recv on an
@@ -24,7 +33,7 @@ static bool signal_bound_receiver(struct tcb *t, uint64_t word)
 	endpoint_dequeue(t->blocked_on, t);
 	t->blocked_on = NULL;
 	ipc_deliver_signal(t, word);
-	tcb_wake(t, true);
+	wake(t);
 	return true;
 }
 
@@ -43,7 +52,7 @@ void notification_signal(struct notification *n, uint64_t badge)
 	if (t) {
 		t->blocked_on = NULL;
 		ipc_deliver_signal(t, badge);
-		tcb_wake(t, true);
+		wake(t);
 		return;
 	}
 	/* The bound thread waits for messages: a signal is one. */

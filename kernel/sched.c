@@ -53,11 +53,18 @@ static bool queued(const struct tcb *t)
 	return t->sched_next != NULL;
 }
 
-/* Into t's ready queue: at the head or the tail. */
+/*
+ * Into t's ready queue: at the head or the tail. The head's ready_since
+ * is how long its priority has had a thread waiting (check_starvation()
+ * looks only at heads): a thread put in front of threads already waiting
+ * takes over the oldest of their times, so that it cannot hide them.
+ */
 static void enqueue(struct tcb *t, bool head)
 {
 	struct tcb **q = &ready[t->priority];
+	uint64_t now = arch_timer_ticks();
 
+	t->ready_since = now;
 	if (!*q) {
 		t->sched_next = t->sched_prev = t;
 		*q = t;
@@ -67,10 +74,12 @@ static void enqueue(struct tcb *t, bool head)
 		t->sched_prev = (*q)->sched_prev;
 		t->sched_prev->sched_next = t;
 		(*q)->sched_prev = t;
-		if (head)
+		if (head) {
+			if ((*q)->ready_since < now)
+				t->ready_since = (*q)->ready_since;
 			*q = t;
+		}
 	}
-	t->ready_since = arch_timer_ticks();
 }
 
 static void dequeue(struct tcb *t)
@@ -181,11 +190,17 @@ void sched_tick(void)
 	if (t->timeslice && --t->timeslice == 0) {
 		t->timeslice = timeslice;
 		rotate_current = true;
-		if (sched_boosted == t)
+		if (sched_boosted == t) {
+			/* Its boost is over: the running thread's priority
+			 * means nothing to the bound until the next tick. */
 			sched_boosted = NULL;
-	} else if (starvation && !sched_boosted) {
-		check_starvation(t);
+			return;
+		}
 	}
+	/* On every tick, the last of a timeslice too: with a timeslice of
+	 * one tick, no other tick would check. */
+	if (starvation && !sched_boosted)
+		check_starvation(t);
 }
 
 static struct tcb *highest(void)

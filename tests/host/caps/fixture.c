@@ -49,6 +49,7 @@ int fx_setup(void **state)
 
 	(void)state;
 	machine_reset();
+	sched_init(2, 0); /* two ticks, strict priorities */
 	boot_next = MACHINE_BOOT_BASE;
 	fx_root = fx_boot_alloc(FX_ROOT_BITS + CTE_SIZE_BITS);
 	fx_caller = fx_boot_alloc(11);

@@ -403,20 +403,59 @@ bool arch_tcb_set_registers(struct tcb *t, const uint64_t *regs, unsigned n)
 	return true;
 }
 
-/* ---- what a test can never reach -------------------------------------- */
+/* ---- time, and leaving the kernel --------------------------------------- */
+
+static uint64_t ticks;
+static jmp_buf *leave; /* set inside machine_leave_kernel() */
+static struct tcb *entered;
+
+void machine_set_ticks(uint64_t t)
+{
+	ticks = t;
+}
+
+uint64_t arch_timer_ticks(void)
+{
+	return ticks;
+}
+
+struct tcb *machine_leave_kernel(void (*path)(void *arg), void *arg)
+{
+	jmp_buf here;
+
+	if (!pthread_equal(pthread_self(), main_thread))
+		machine_fail("machine_leave_kernel: not on the main thread");
+	entered = NULL;
+	leave = &here;
+	if (!setjmp(here)) {
+		path(arg);
+		leave = NULL;
+		machine_fail("machine_leave_kernel: the path returned");
+	}
+	leave = NULL;
+	return entered;
+}
 
 _Noreturn void arch_return_to_user(struct tcb *t, uint64_t root)
 {
 	(void)root;
-	machine_fail("arch_return_to_user('%s'): tests do not leave the "
-		     "kernel",
-		     t->name);
+	if (!leave)
+		machine_fail("arch_return_to_user('%s'): outside "
+			     "machine_leave_kernel()",
+			     t->name);
+	entered = t;
+	longjmp(*leave, 1);
 }
 
 void arch_idle(void)
 {
-	machine_fail("arch_idle: the kernel went idle");
+	if (!leave)
+		machine_fail("arch_idle: the kernel went idle");
+	entered = NULL;
+	longjmp(*leave, 1);
 }
+
+/* ---- what a test can never reach -------------------------------------- */
 
 _Noreturn void arch_halt(void)
 {
@@ -426,11 +465,6 @@ _Noreturn void arch_halt(void)
 void arch_debug_exit(unsigned status)
 {
 	machine_fail("arch_debug_exit(0x%x)", status);
-}
-
-uint64_t arch_timer_ticks(void)
-{
-	return 0; /* the timer never runs in tests */
 }
 
 _Noreturn void shutdown_machine(enum shutdown_status status)
@@ -557,4 +591,6 @@ void machine_reset(void)
 		gsis[g] = (struct machine_gsi){.masked = true};
 	forget_count = 0;
 	last_forgotten = NULL;
+	ticks = 0;
+	leave = NULL;
 }

@@ -16,9 +16,12 @@
  *    the register file of a thread (the real port's system-call registers).
  *  - the kernel log, in a buffer.
  *
- * What the machine cannot do (return to user mode, idle, halt, shut down)
- * and kernel panics fail the test loudly: through cmocka on the main
- * thread, by abort() elsewhere.
+ *  - a timer: arch_timer_ticks() is what the test sets.
+ *
+ * What the machine cannot do (halt, shut down) and kernel panics fail the
+ * test loudly: through cmocka on the main thread, by abort() elsewhere.
+ * Returning to user mode and going idle fail it too, except inside
+ * machine_leave_kernel(), which catches them.
  */
 #ifndef TESTS_CAPS_MACHINE_H
 #define TESTS_CAPS_MACHINE_H
@@ -94,6 +97,17 @@ extern uint8_t machine_ports[65536];
 /* arch_tcb_forget() calls, and the last thread it was called for. */
 unsigned machine_forget_count(void);
 const struct tcb *machine_last_forgotten(void);
+
+/* ---- time, and leaving the kernel ---- */
+
+/* What arch_timer_ticks() returns (0 after machine_reset()). */
+void machine_set_ticks(uint64_t ticks);
+
+/* Run `path(arg)`, a kernel path that ends by leaving the kernel
+ * (sched_exit_to_user(), syscall_dispatch(), ...), and catch the exit:
+ * the thread it went to user mode in, or NULL if it went idle. Main
+ * thread only. */
+struct tcb *machine_leave_kernel(void (*path)(void *arg), void *arg);
 
 /* ---- log ---- */
 

@@ -753,6 +753,58 @@ static void test_thread_holding_the_last_cap_of_its_cspace(void **state)
 	assert_int_equal(same_object_run(fx_slot(VS)), 1);
 }
 
+/* TCB.Configure made through the thread's last capability, which is in
+ * the CNode its old CSpace capability names: deleting that capability
+ * destroys the CNode and with it the thread. Nothing may then go into the
+ * dead thread's slots: the new CSpace and VSpace capabilities would sit in
+ * memory that the untyped hands out again, linked into the derivation
+ * tree. */
+static void test_configure_that_destroys_the_thread_itself(void **state)
+{
+	const uint64_t args[] = {0, 0, 0};
+	struct invocation inv;
+	struct cte *c2, *d, *caps[3];
+	struct tcb *t;
+
+	(void)state;
+	paging();
+	/* C2 holds a copy of D, which holds a CNode and a VSpace. */
+	assert_ok(fx_retype(UT, PITH_OBJ_CNODE, 3, 16, 1));
+	c2 = fx_cap(16)->cnode.slots;
+	assert_ok(fx_retype(UT, PITH_OBJ_CNODE, 3, 18, 1));
+	d = fx_cap(18)->cnode.slots;
+	assert_ok(fx_retype(UT, PITH_OBJ_CNODE, 3, 19, 1));
+	move_into(18, 0, 3, 19);
+	copy_into(18, 1, 3, VS);
+	copy_into(16, 1, 3, 18);
+	/* T, from an untyped of its own, has C2 as its CSpace, and its
+	 * last capability is in C2, whose last capability is T's. */
+	fx_small_untyped(40, 12);
+	assert_ok(fx_retype(40, PITH_OBJ_TCB, 0, 17, 1));
+	t = fx_cap(17)->tcb.tcb;
+	configure(17, 16, VS);
+	move_into(16, 2, 3, 17);
+	assert_ok(fx_delete(16));
+
+	caps[0] = &d[0];
+	caps[1] = &d[1];
+	caps[2] = &d[0];
+	assert_ok(fx_decode(decode_tcb_configure, &inv, &c2[2], args, 3, caps,
+			    3));
+	assert_ptr_equal(machine_last_forgotten(), t);
+	for (unsigned s = 0; s < TCB_SLOTS; s++)
+		assert_int_equal(t->slots[s].cap.type, PITH_CAP_NULL);
+	/* The CNode and the VSpace in D: no copy made anywhere. */
+	assert_int_equal(same_object_run(&d[0]), 1);
+	assert_int_equal(same_object_run(&d[1]), 2); /* D's and the root's */
+	/* The thread's memory is free, and nothing points into it. */
+	assert_int_equal(fx_watermark(40), 0);
+	assert_ok(fx_retype(40, PITH_OBJ_FRAME_4K, 0, 41, 1));
+	fx_check_list(&d[0]);
+	assert_ok(fx_delete(18));
+	assert_ok(fx_delete(41));
+}
+
 /* Revoking an untyped whose objects include the CNode that holds the
  * untyped's own capability: the revoke deletes its own slot on the way
  * and must stop there, safely. */
@@ -811,6 +863,7 @@ int main(void)
 		T(test_cnode_holding_its_own_cap),
 		T(test_thread_holding_the_last_cap_of_its_cspace),
 		T(test_revoke_that_deletes_its_own_slot),
+		T(test_configure_that_destroys_the_thread_itself),
 		T(test_vspace_copies_made_before_assign),
 	};
 

@@ -282,6 +282,25 @@ static void test_save_caller(pith_cptr_t ep)
 			tc_ok(&t, op2.err, "the second call");
 	}
 	tc_end(&t);
+
+	/* nb_send on a reply capability replies, as send does: a reply
+	 * never blocks. */
+	tc_begin(&t, "ipc_nb_send_on_reply_cap_replies");
+	ipc_op_init(&op, PITH_SYS_CALL, ep, pith_msg(0x59, 0, 0));
+	if (tc_true(&t, op_start(h, &op), "start the caller") &&
+	    ipc_recv_bounded(&t, PITH_SYS_RECV, ep, &m, "recv") &&
+	    tc_ok(&t, pith_cnode_save_caller(R, saved, DEPTH), "save")) {
+		m = ipc_pattern(0x5a, 1, 0xa00, NULL);
+		tc_ok(&t, pith_ipc_syscall(PITH_SYS_NB_SEND, saved, &m),
+		      "nb_send on the reply cap");
+		if (tc_true(&t, helper_finish(h), "the caller never woke") &&
+		    tc_ok(&t, op.err, "the caller's call") &&
+		    ipc_check_info(&t, &op.m, 0x5a, 1, 0))
+			ipc_check_words(&t, &op.m, NULL, 1, 0xa00);
+		tc_eq(&t, cap_type(saved), PITH_CAP_NULL,
+		      "the reply cap after use");
+	}
+	tc_end(&t);
 	slot_free(saved);
 }
 
