@@ -45,19 +45,29 @@ enum lookup_failure cspace_resolve(const struct cap *root, uint64_t cptr,
 	}
 }
 
-enum lookup_failure cspace_lookup_cap(const struct cap *root, uint64_t cptr,
-				      struct cte **slot)
+/* cspace_lookup_cap() the general way: out of line, so that the quick way
+ * saves no registers. */
+static __attribute__((noinline)) enum lookup_failure
+lookup_cap_resolve(const struct cap *root, uint64_t cptr, struct cte **slot)
 {
 	unsigned left;
-	enum lookup_failure f;
+	enum lookup_failure f =
+		cspace_resolve(root, cptr, CSPACE_DEPTH_MAX, slot, &left);
 
-	*slot = cspace_lookup_flat(root, cptr, NULL);
-	if (*slot)
-		return cap_is_null(&(*slot)->cap) ? LOOKUP_EMPTY : LOOKUP_OK;
-	f = cspace_resolve(root, cptr, CSPACE_DEPTH_MAX, slot, &left);
 	if (f == LOOKUP_OK && cap_is_null(&(*slot)->cap))
 		f = LOOKUP_EMPTY;
 	return f;
+}
+
+enum lookup_failure cspace_lookup_cap(const struct cap *root, uint64_t cptr,
+				      struct cte **slot)
+{
+	struct cte *s = cspace_lookup_flat(root, cptr, NULL);
+
+	if (!s)
+		return lookup_cap_resolve(root, cptr, slot);
+	*slot = s;
+	return cap_is_null(&s->cap) ? LOOKUP_EMPTY : LOOKUP_OK;
 }
 
 enum lookup_failure cspace_lookup_slot(const struct cap *root, uint64_t index,

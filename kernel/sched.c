@@ -333,6 +333,23 @@ void sched_exit_to_user(void)
 	idle();
 }
 
+/* The rest of a yield that gives up the CPU: out of line, so that a yield
+ * that keeps it (the null system call) saves no registers for this. */
+static __attribute__((noinline)) _Noreturn void yield_to(struct tcb *t,
+							 struct tcb *next)
+{
+	uint64_t root;
+
+	enqueue(t, false);
+	sched_current = NULL;
+	dequeue(next);
+	root = runnable_root(next);
+	if (root)
+		run(next, root);
+	run_queued();
+	idle();
+}
+
 /*
  * yield, the whole system call, for the system call entry: the running
  * thread goes behind the ready threads of its priority, or on at once if
@@ -341,7 +358,6 @@ void sched_exit_to_user(void)
 void sched_yield_syscall(struct tcb *t)
 {
 	struct tcb *next;
-	uint64_t root;
 
 	KASSERT(t == sched_current && !rotate_current && !switch_to);
 	arch_set_syscall_error(&t->ctx, PITH_OK);
@@ -351,12 +367,5 @@ void sched_yield_syscall(struct tcb *t)
 	next = best_queued();
 	if (keeps_cpu(t, next, true))
 		arch_resume_user(t);
-	enqueue(t, false);
-	sched_current = NULL;
-	dequeue(next);
-	root = runnable_root(next);
-	if (root)
-		run(next, root);
-	run_queued();
-	idle();
+	yield_to(t, next);
 }
