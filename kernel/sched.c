@@ -203,6 +203,13 @@ void sched_tick(void)
 		check_starvation(t);
 }
 
+struct tcb *sched_ready_head(unsigned prio, bool *marked)
+{
+	*marked = ready_words[prio / 64] >> (prio % 64) & 1 &&
+		  ready_summary >> (prio / 64) & 1;
+	return ready[prio];
+}
+
 static struct tcb *highest(void)
 {
 	unsigned w, prio;

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef MACHINE_NO_CMOCKA
 #include <cmocka.h>
+#endif
 
 #include "caps/tcb.h"
 #include "kernel/arch.h"
@@ -35,8 +37,10 @@ _Noreturn void machine_fail(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "machine: %s\n", msg);
 	fflush(stderr);
+#ifndef MACHINE_NO_CMOCKA
 	if (pthread_equal(pthread_self(), main_thread))
 		fail_msg("machine: %s", msg); /* longjmps to the runner */
+#endif
 	abort();
 }
 
@@ -467,9 +471,21 @@ void arch_debug_exit(unsigned status)
 	machine_fail("arch_debug_exit(0x%x)", status);
 }
 
+static bool shut_down;
+
+bool machine_shut_down(void)
+{
+	return shut_down;
+}
+
 _Noreturn void shutdown_machine(enum shutdown_status status)
 {
-	machine_fail("shutdown_machine(0x%x)", status);
+	/* Inside machine_leave_kernel(), the kernel leaves for good. */
+	if (!leave)
+		machine_fail("shutdown_machine(0x%x)", status);
+	shut_down = true;
+	entered = NULL;
+	longjmp(*leave, 1);
 }
 
 bool shutdown_via_debug_exit(void)
@@ -575,15 +591,27 @@ void klog(enum log_level level, const char *fmt, ...)
 
 void machine_reset(void)
 {
+	machine_reset_partly(MACHINE_BOOT_SIZE, MACHINE_DEVICE_SIZE,
+			     MACHINE_RAM_SIZE);
+}
+
+void machine_reset_partly(uint64_t boot, uint64_t device, uint64_t ram)
+{
 	if (!phys) {
 		phys = aligned_alloc(2ULL << 20, MACHINE_PHYS_SIZE);
 		if (!phys)
 			machine_fail("no memory for the physical buffer");
 		main_thread = pthread_self();
 	}
-	memset(phys, MACHINE_GARBAGE, MACHINE_PHYS_SIZE);
+	if (boot > MACHINE_BOOT_SIZE || device > MACHINE_DEVICE_SIZE ||
+	    ram > MACHINE_RAM_SIZE)
+		machine_fail("machine_reset_partly: more than there is");
+	memset(phys + (MACHINE_BOOT_BASE - MACHINE_PHYS_BASE), MACHINE_GARBAGE,
+	       boot);
 	memset(phys + (MACHINE_DEVICE_BASE - MACHINE_PHYS_BASE),
-	       MACHINE_DEVICE_BYTE, MACHINE_DEVICE_SIZE);
+	       MACHINE_DEVICE_BYTE, device);
+	memset(phys + (MACHINE_RAM_BASE - MACHINE_PHYS_BASE), MACHINE_GARBAGE,
+	       ram);
 	machine_log_clear();
 	memset(machine_ports, 0, sizeof(machine_ports));
 	nvspace_inits = 0;
@@ -593,4 +621,5 @@ void machine_reset(void)
 	last_forgotten = NULL;
 	ticks = 0;
 	leave = NULL;
+	shut_down = false;
 }

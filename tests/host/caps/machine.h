@@ -20,8 +20,8 @@
  *
  * What the machine cannot do (halt, shut down) and kernel panics fail the
  * test loudly: through cmocka on the main thread, by abort() elsewhere.
- * Returning to user mode and going idle fail it too, except inside
- * machine_leave_kernel(), which catches them.
+ * Returning to user mode, going idle and shutting down fail it too,
+ * except inside machine_leave_kernel(), which catches them.
  */
 #ifndef TESTS_CAPS_MACHINE_H
 #define TESTS_CAPS_MACHINE_H
@@ -59,6 +59,10 @@ struct tcb;
 /* Power-on: RAM garbage, device memory its pattern, no page tables
  * initialised, I/O APIC inputs masked and unrouted, ports 0, log empty. */
 void machine_reset(void);
+/* The same, resetting only the first `boot`, `device` and `ram` bytes of
+ * those areas (the rest keeps what it held): what a fuzzer that uses a
+ * small part of the machine on every input needs, and no more. */
+void machine_reset_partly(uint64_t boot, uint64_t device, uint64_t ram);
 
 /* Fail the test with a message (never returns). */
 _Noreturn void machine_fail(const char *fmt, ...)
@@ -108,6 +112,9 @@ void machine_set_ticks(uint64_t ticks);
  * the thread it went to user mode in, or NULL if it went idle. Main
  * thread only. */
 struct tcb *machine_leave_kernel(void (*path)(void *arg), void *arg);
+/* The kernel shut the machine down (Debug.Shutdown) inside
+ * machine_leave_kernel(), which then returned NULL. Until the next reset. */
+bool machine_shut_down(void);
 
 /* ---- log ---- */
 
