@@ -172,6 +172,14 @@ enum pith_error decode_tcb_configure(struct invocation *inv)
 		    (buf->cap.flags & CAP_F_DEVICE) ||
 		    cap_derive(buf, &buf_cap))
 			return inv_error(inv, PITH_E_INVALID_CAPABILITY, 3, 0);
+		/* The kernel writes received messages there: a read-only
+		 * frame (the boot-info page, the initrd) must not become
+		 * writable through it. */
+		if (~buf->cap.rights & (PITH_RIGHT_READ | PITH_RIGHT_WRITE))
+			return inv_error(inv, PITH_E_MISSING_RIGHTS,
+					 ~buf->cap.rights & (PITH_RIGHT_READ |
+							     PITH_RIGHT_WRITE),
+					 0);
 	}
 	/* The thread gone on the way: nothing left to configure. */
 	if (!set_slot(inv, TCB_SLOT_CSPACE, cs, &cs_cap) ||

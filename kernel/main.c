@@ -3,6 +3,7 @@
  */
 #include "kernel/arch.h"
 #include "kernel/crash.h"
+#include "kernel/kcov.h"
 #include "kernel/log.h"
 #include "kernel/mem.h"
 #include "kernel/panic.h"
@@ -121,6 +122,7 @@ void kmain(uint64_t boot_info_phys)
 	else
 		pr_info("sched: timeslice %u ms; strict priorities", timeslice);
 	crash_if_asked(cmdline);
+	kcov_init();
 
 	shutdown_watch(root_task_create(bi, cmdline));
 	mem_close_boot_allocator();

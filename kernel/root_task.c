@@ -16,6 +16,7 @@
 #include "caps/tcb.h"
 #include "kernel/arch.h"
 #include "kernel/boot_caps.h"
+#include "kernel/kcov.h"
 #include "kernel/log.h"
 #include "kernel/mem.h"
 #include "kernel/panic.h"
@@ -207,7 +208,25 @@ static void fixed_caps(struct root *r)
 		   r->slots[PITH_SLOT_IPC_BUFFER_FRAME].cap, 0);
 }
 
-/* Frames of the initrd and the framebuffer; then every untyped. */
+/* In a kernel with coverage, read-only frames of its bitmap. */
+static void kcov_caps(struct root *r, uint64_t *slot)
+{
+	struct pith_bootinfo *info = r->info;
+	const uint8_t *map;
+	uint64_t edges = kcov_map(&map);
+
+	info->kcov_frames.start = info->kcov_frames.end = *slot;
+	if (!edges)
+		return;
+	*slot = boot_frames(r->slots, *slot, kernel_image_phys(map),
+			    ALIGN_UP(edges, PAGE_SIZE), PAGE_BITS,
+			    PITH_RIGHT_READ, false);
+	info->kcov_frames.end = *slot;
+	info->kcov_edges = edges;
+}
+
+/* Frames of the initrd, the framebuffer and the coverage bitmap; then
+ * every untyped. */
 static void dynamic_caps(struct root *r, const struct boot_info *bi)
 {
 	struct pith_bootinfo *info = r->info;
@@ -236,6 +255,7 @@ static void dynamic_caps(struct root *r, const struct boot_info *bi)
 				   PITH_RIGHT_READ | PITH_RIGHT_WRITE, true);
 		info->fb_small_frames.end = slot;
 	}
+	kcov_caps(r, &slot);
 	info->untyped.start = slot;
 	slot = boot_untyped_create(bi, r->slots, slot, size - ROOT_CNODE_SPARE,
 				   info);

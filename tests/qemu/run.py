@@ -164,7 +164,7 @@ CASES = [
                     # IPC: a fault handler that drops the reply.
                     r"fault: thread '[^']*' stopped: its fault handler "
                     r"dropped the reply"],
-         tests=468, exit_code=EXIT_USER_FAULT),
+         tests=469, exit_code=EXIT_USER_FAULT),
     Case("bench",
          "The benchmark program (tools/bench) runs every benchmark once "
          "with short batches and prints each figure: it keeps working "

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define PITH_BOOTINFO_MAGIC   0x4f464e49544f4f42ULL /* "BOOTINFO" */
-#define PITH_BOOTINFO_VERSION 1
+#define PITH_BOOTINFO_VERSION 2
 
 /* Fixed slots of the root task's CNode. */
 enum pith_root_slot {
@@ -72,7 +72,13 @@ struct pith_bootinfo {
 	uint64_t acpi_rsdp;  /* physical; 0: none */
 	uint8_t entropy[32]; /* from the firmware; all zero if none */
 	uint32_t entropy_valid;
-	uint32_t tsc_khz;   /* the TSC's frequency (0: unknown) */
+	uint32_t tsc_khz; /* the TSC's frequency (0: unknown) */
+	/* A kernel built with coverage (docs/fuzzing.md): 4 KiB read-only
+	 * frames holding one byte per edge of the syscall-reachable code,
+	 * nonzero once the edge ran; kcov_edges bytes matter (0: no
+	 * coverage, and no frames). */
+	struct pith_slot_range kcov_frames;
+	uint64_t kcov_edges;
 	char cmdline[1024]; /* the kernel command line */
 	struct pith_untyped_desc untyped_list[];
 };

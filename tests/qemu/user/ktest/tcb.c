@@ -320,6 +320,13 @@ static void test_configure_errors(void)
 		      invoke(tcb, PITH_INV_TCB_CONFIGURE, WORDS(0, 0, ipc),
 			     CAPS(R, PITH_SLOT_VSPACE, devf)),
 		      PITH_E_INVALID_CAPABILITY, 3, ANY);
+	/* The kernel writes messages into the IPC buffer: a read-only frame
+	 * (here the boot-info page's) would become writable through it. */
+	expect_detail(
+		"tcb_configure_ipc_buffer_read_only",
+		invoke(tcb, PITH_INV_TCB_CONFIGURE, WORDS(0, 0, ipc),
+		       CAPS(R, PITH_SLOT_VSPACE, PITH_SLOT_BOOTINFO_FRAME)),
+		PITH_E_MISSING_RIGHTS, PITH_RIGHT_WRITE, ANY);
 	expect_err("tcb_configure_errors_left_it_unconfigured",
 		   pith_tcb_resume(tcb), PITH_E_ILLEGAL_OPERATION);
 	/* Without an IPC buffer the frame argument is ignored. */
