@@ -122,6 +122,8 @@ void expect_true(const char *name, bool ok, const char *why);
 
 /* Cases run and failed so far. */
 void report_summary(void);
+/* With a coverage kernel (kernel-kcov.elf): the edges run so far. */
+void report_coverage(void);
 
 /* Invoke with raw words and capability addresses, keeping the error's
  * detail words (the generated stubs return only the error). */

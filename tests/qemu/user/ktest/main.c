@@ -43,6 +43,7 @@ int main(void)
 		test_isolation();
 		test_leak();
 		alloc_report();
+		report_coverage();
 	}
 	test_interrupts_preserve_registers();
 	report_summary();

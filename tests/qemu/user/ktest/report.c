@@ -90,6 +90,29 @@ void report_summary(void)
 	pith_printf("ktest: %u cases, %u failed\n", cases_run, cases_failed);
 }
 
+void report_coverage(void)
+{
+	const struct pith_slot_range *f = &pith_bootinfo->kcov_frames;
+	uint64_t edges = pith_bootinfo->kcov_edges, hit = 0, va;
+	const volatile uint8_t *map;
+
+	if (!edges)
+		return; /* a kernel without coverage */
+	if (pith_vm_map_frames(f->start, f->end - f->start, PITH_RIGHT_READ,
+			       &va) != PITH_OK) {
+		pith_printf("ktest: kernel coverage: the bitmap could not be "
+			    "mapped\n");
+		return;
+	}
+	map = (const volatile uint8_t *)(uintptr_t)va;
+	for (uint64_t i = 0; i < edges; i++)
+		hit += map[i] != 0;
+	pith_vm_unmap(va);
+	pith_printf("ktest: kernel coverage: %llu of %llu edges (%llu%%)\n",
+		    (unsigned long long)hit, (unsigned long long)edges,
+		    (unsigned long long)(hit * 100 / edges));
+}
+
 struct result invoke(pith_cptr_t cap, uint64_t label, const uint64_t *args,
 		     unsigned nargs, const pith_cptr_t *caps, unsigned ncaps)
 {
