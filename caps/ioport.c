@@ -11,10 +11,23 @@
 
 static uint64_t issued[PORTS / 64]; /* one bit per port held by a cap */
 
+/* The bits of issued[w] that ports first..last cover. */
+static uint64_t word_mask(uint64_t w, uint64_t first, uint64_t last)
+{
+	uint64_t lo = w * 64, mask = ~0ULL;
+
+	if (first > lo)
+		mask &= ~0ULL << (first - lo);
+	if (last < lo + 63)
+		mask &= ~0ULL >> (lo + 63 - last);
+	return mask;
+}
+
+/* A word at a time: a range of all 65,536 ports is 1,024 words. */
 static bool any_issued(uint64_t first, uint64_t last)
 {
-	for (uint64_t p = first; p <= last; p++) {
-		if (issued[p / 64] & (1ULL << (p % 64)))
+	for (uint64_t w = first / 64; w <= last / 64; w++) {
+		if (issued[w] & word_mask(w, first, last))
 			return true;
 	}
 	return false;
@@ -22,11 +35,11 @@ static bool any_issued(uint64_t first, uint64_t last)
 
 static void set_issued(uint64_t first, uint64_t last, bool on)
 {
-	for (uint64_t p = first; p <= last; p++) {
+	for (uint64_t w = first / 64; w <= last / 64; w++) {
 		if (on)
-			issued[p / 64] |= 1ULL << (p % 64);
+			issued[w] |= word_mask(w, first, last);
 		else
-			issued[p / 64] &= ~(1ULL << (p % 64));
+			issued[w] &= ~word_mask(w, first, last);
 	}
 }
 

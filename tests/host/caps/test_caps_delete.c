@@ -287,6 +287,24 @@ static void test_ioport_range_released_with_its_last_cap(void **state)
 	assert_empty(16);
 	assert_empty(17);
 	assert_ok(ISSUE(0, 0xffff, 16));
+	assert_ok(fx_delete(16));
+
+	/* Ranges meeting and crossing the 64-port words of the bitmap. */
+	assert_ok(ISSUE(0x3f, 0x40, 16));
+	assert_err(ISSUE(0x00, 0x3f, 17), PITH_E_IN_USE);
+	assert_err(ISSUE(0x40, 0x7f, 17), PITH_E_IN_USE);
+	assert_ok(ISSUE(0x00, 0x3e, 17));
+	assert_ok(ISSUE(0x41, 0xbf, 18));
+	assert_err(ISSUE(0xbf, 0xffff, 19), PITH_E_IN_USE);
+	assert_ok(ISSUE(0xc0, 0xffff, 19));
+	assert_err(ISSUE(0x3e, 0x3e, 20), PITH_E_IN_USE);
+	assert_ok(fx_delete(18));
+	assert_ok(ISSUE(0x41, 0x41, 20));
+	assert_ok(ISSUE(0xbf, 0xbf, 21));
+	assert_err(ISSUE(0x40, 0x41, 22), PITH_E_IN_USE);
+	assert_ok(ISSUE(0x42, 0xbe, 22));
+	assert_ok(fx_revoke(FX_SLOT_IOPORT_CONTROL));
+	assert_ok(ISSUE(0, 0xffff, 16));
 #undef ISSUE
 }
 
