@@ -12,8 +12,9 @@
  *
  *   step:    kind (mod 8: 0-4 system call, 5 tick, 6 interrupt, 7 fault)
  *   syscall: number (< 0xf0: mod 8, a valid one; else as it is),
- *            cptr (a slot; 0xff: 8 bytes follow), label (2 bytes, little
- *            endian: the dictionary holds the valid ones), words (7 bits)
+ *            cptr (a slot; 0xff: 8 bytes follow), label (< 0xf0: mod the
+ *            number of labels + 1, so 0 or a valid one; else 2 bytes
+ *            follow, little endian: any label), words (7 bits)
  *            | flags, caps (2 bits), then each word (a tag byte: 0 small,
  *            1 a slot, 2 eight bytes, 3 a page address), each capability
  *            address (a slot), and the receive slot and depth
@@ -90,9 +91,41 @@ static void exit_path(void *arg)
 }
 
 static uint64_t ticks;
+static int trace = -1; /* PITH_FUZZ_TRACE=1: print every step */
+
+static void trace_syscall(const struct tcb *t, unsigned n, unsigned words,
+			  unsigned caps, const struct pith_ipc_buffer *ipc)
+{
+	if (!trace)
+		return;
+	fprintf(stderr,
+		"step %u: '%s' syscall %llu cptr 0x%llx label %llu "
+		"info 0x%llx words",
+		n, t->name, (unsigned long long)t->ctx.rax,
+		(unsigned long long)t->ctx.rdi,
+		(unsigned long long)(t->ctx.rsi >> 12),
+		(unsigned long long)t->ctx.rsi);
+	for (unsigned i = 0; i < words && i < PITH_MSG_MAX_WORDS; i++)
+		fprintf(stderr, " 0x%llx",
+			(unsigned long long)(i < PITH_MSG_REGISTER_WORDS
+						     ? arch_message_register(
+							       &t->ctx, i)
+					     : ipc ? ipc->mr[i]
+						   : 0));
+	if (ipc) {
+		fprintf(stderr, " caps");
+		for (unsigned i = 0; i < caps; i++)
+			fprintf(stderr, " 0x%llx",
+				(unsigned long long)ipc->caps[i]);
+		fprintf(stderr, " recv %llu/%llu",
+			(unsigned long long)ipc->receive_index,
+			(unsigned long long)ipc->receive_depth);
+	}
+	fputc('\n', stderr);
+}
 
 /* The running thread makes a system call built from the input. */
-static void step_syscall(struct tcb *t, struct input *in)
+static void step_syscall(struct tcb *t, struct input *in, unsigned n)
 {
 	struct pith_ipc_buffer *ipc = tcb_ipc_buffer(t);
 	uint8_t nr = byte(in), lw, lc;
@@ -101,7 +134,8 @@ static void step_syscall(struct tcb *t, struct input *in)
 
 	t->ctx.rax = nr < 0xf0 ? nr % 8 : nr;
 	t->ctx.rdi = cptr(in);
-	label = bytes(in, 2);
+	label = byte(in);
+	label = label < 0xf0 ? label % PITH_INV_COUNT : bytes(in, 2);
 	lw = byte(in);
 	lc = byte(in);
 	words = lw & 0x7f;
@@ -124,7 +158,12 @@ static void step_syscall(struct tcb *t, struct input *in)
 		ipc->receive_index = cptr(in);
 		ipc->receive_depth = byte(in) % 66;
 	}
+	trace_syscall(t, n, words, caps, ipc);
 	machine_leave_kernel(syscall_path, t);
+	if (trace)
+		fprintf(stderr, "  -> error %llu; running: '%s'\n",
+			(unsigned long long)t->ctx.rax,
+			sched_current ? sched_current->name : "(idle)");
 }
 
 static void step_fault(struct tcb *t, struct input *in)
@@ -157,6 +196,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = {data, data + size};
 	char step[64];
 
+	if (trace < 0) {
+		const char *env = getenv("PITH_FUZZ_TRACE");
+
+		trace = env && *env == '1';
+	}
 	world_build();
 	ticks = 0;
 	machine_set_ticks(0);
@@ -166,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (kind < 5 && t) {
 			snprintf(step, sizeof(step), "step %u: system call", n);
-			step_syscall(t, &in);
+			step_syscall(t, &in, n);
 		} else if (kind == 6) {
 			uint8_t vector = byte(&in);
 
@@ -184,6 +228,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sched_tick();
 			machine_leave_kernel(exit_path, NULL);
 		}
+		if (trace && kind >= 5)
+			fprintf(stderr, "%s; running: '%s'\n", step,
+				sched_current ? sched_current->name : "(idle)");
 		world_check(step);
 		if (machine_shut_down())
 			break; /* Debug.Shutdown: the machine is off */

@@ -372,34 +372,6 @@ static void collect_list(const struct cte *s, const char *step)
 	}
 }
 
-/* Every capability held in a CNode or thread reached is in the lists. */
-static void check_containers(const char *step)
-{
-	for (unsigned i = 0; i < nslots; i++) {
-		const struct cap *c = &slots[i]->cap;
-		const struct cte *in = NULL;
-		uint64_t n = 0;
-
-		if (c->type == PITH_CAP_CNODE) {
-			in = c->cnode.slots;
-			n = 1ULL << c->size_bits;
-		} else if (c->type == PITH_CAP_TCB) {
-			in = c->tcb.tcb->slots;
-			n = TCB_SLOTS;
-		}
-		for (uint64_t k = 0; k < n; k++) {
-			if (in[k].cap.type != PITH_CAP_NULL &&
-			    !have_slot(&in[k]))
-				world_fail("%s: a capability (type %u) in a "
-					   "%s is in no derivation list",
-					   step, in[k].cap.type,
-					   c->type == PITH_CAP_CNODE
-						   ? "CNode"
-						   : "thread");
-		}
-	}
-}
-
 struct object {
 	uint64_t base, size;
 	unsigned type;
@@ -415,11 +387,52 @@ static int by_base(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-/* Untyped accounting: every object made from an untyped lies below its
- * watermark, and no two objects overlap. */
+/* The untyped capabilities found, child untyped included. */
+static const struct cap *untypeds[MAX_OBJECTS];
+static unsigned nuntypeds;
+
+static bool in_world_memory(uint64_t base, uint64_t size)
+{
+	return (base >= MACHINE_RAM_BASE &&
+		base + size <= MACHINE_RAM_BASE + (1ULL << W_UNTYPED_BITS)) ||
+	       (base >= MACHINE_DEVICE_BASE &&
+		base + size <= MACHINE_DEVICE_BASE + (1ULL << W_DEVICE_BITS));
+}
+
+/* An object (or child untyped) at [base, base + size) that overlaps the
+ * untyped u must lie below its watermark, and u must know it has
+ * children: else its next retype would hand the memory out again. */
+static void check_below_watermark(const struct cap *u, uint64_t base,
+				  uint64_t size, unsigned type,
+				  const char *step)
+{
+	uint64_t lo = u->untyped.paddr, hi = lo + (1ULL << u->size_bits);
+
+	if (base >= hi || base + size <= lo)
+		return; /* elsewhere */
+	if (type == PITH_CAP_UNTYPED && (base < lo || base + size > hi ||
+					 (base == lo && base + size == hi)))
+		return; /* an untyped around u, or u itself */
+	if (base < lo || base + size > lo + u->untyped.watermark)
+		world_fail("%s: object type %u at 0x%llx (0x%llx bytes) past "
+			   "the watermark of the untyped at 0x%llx (0x%llx)",
+			   step, type, (unsigned long long)base,
+			   (unsigned long long)size, (unsigned long long)lo,
+			   (unsigned long long)u->untyped.watermark);
+}
+
+/*
+ * Untyped accounting: every object lies in the world's memory, no two
+ * objects overlap, and an object in an untyped's block lies below that
+ * untyped's watermark (so no retype can hand it out again). Untyped
+ * capabilities cannot be copied, so each block has one watermark. (An
+ * untyped deleted before its objects leaves them in no block: their
+ * memory comes back only with them.)
+ */
 static void check_memory(const char *step)
 {
 	nobjects = 0;
+	nuntypeds = 0;
 	for (unsigned i = 0; i < nslots; i++) {
 		const struct cap *c = &slots[i]->cap;
 		uint64_t base, size;
@@ -431,12 +444,19 @@ static void check_memory(const char *step)
 					   step,
 					   (unsigned long long)
 						   c->untyped.watermark);
+			if (nuntypeds == MAX_OBJECTS)
+				world_fail("%s: too many untyped", step);
+			untypeds[nuntypeds++] = c;
 			continue;
 		}
 		if (!cap_region(c, &base, &size) ||
 		    (base >= MACHINE_BOOT_BASE &&
 		     base < MACHINE_BOOT_BASE + W_BOOT_BYTES))
 			continue; /* no memory, or made at boot */
+		if (!in_world_memory(base, size))
+			world_fail("%s: object type %u at 0x%llx outside the "
+				   "world's memory",
+				   step, c->type, (unsigned long long)base);
 		for (unsigned k = 0; k < nobjects; k++) {
 			if (objects[k].base == base &&
 			    objects[k].size == size &&
@@ -460,23 +480,16 @@ static void check_memory(const char *step)
 				   objects[k + 1].type,
 				   (unsigned long long)objects[k + 1].base);
 	}
-	for (unsigned k = 0; k < nobjects; k++) {
-		bool inside = false;
-
-		for (unsigned i = 0; i < nslots && !inside; i++) {
-			const struct cap *u = &slots[i]->cap;
-
-			inside =
-				u->type == PITH_CAP_UNTYPED &&
-				objects[k].base >= u->untyped.paddr &&
-				objects[k].base + objects[k].size <=
-					u->untyped.paddr + u->untyped.watermark;
-		}
-		if (!inside)
-			world_fail("%s: object type %u at 0x%llx is in no "
-				   "untyped's used memory",
-				   step, objects[k].type,
-				   (unsigned long long)objects[k].base);
+	for (unsigned u = 0; u < nuntypeds; u++) {
+		for (unsigned k = 0; k < nobjects; k++)
+			check_below_watermark(untypeds[u], objects[k].base,
+					      objects[k].size, objects[k].type,
+					      step);
+		for (unsigned v = 0; v < nuntypeds; v++)
+			check_below_watermark(untypeds[u],
+					      untypeds[v]->untyped.paddr,
+					      1ULL << untypeds[v]->size_bits,
+					      PITH_CAP_UNTYPED, step);
 	}
 }
 
@@ -712,41 +725,57 @@ static void check_threads(const char *step)
 			   sched_current->state);
 }
 
+/* Containers (CNodes and threads, by their slot arrays) already scanned. */
+static const struct cte *containers[MAX_OBJECTS];
+static unsigned ncontainers;
+
+/* Collect the lists through every slot of a container, once. */
+static void collect_container(const struct cte *in, uint64_t n,
+			      const char *step)
+{
+	for (unsigned i = 0; i < ncontainers; i++) {
+		if (containers[i] == in)
+			return;
+	}
+	if (ncontainers == MAX_OBJECTS)
+		world_fail("%s: too many CNodes and threads", step);
+	containers[ncontainers++] = in;
+	for (uint64_t k = 0; k < n; k++) {
+		if (in[k].cap.type != PITH_CAP_NULL)
+			collect_list(&in[k], step);
+	}
+}
+
+/*
+ * Every capability the threads can still reach: the derivation lists
+ * through every slot of the root CNode and the root thread, and then,
+ * again and again, through every slot of each CNode and thread a
+ * capability found names. A list loses its head when that capability is
+ * deleted (its children head their own lists): so lists are found through
+ * their slots, not their heads. (Capabilities only in CNodes no thread
+ * can reach any more are lost to user space, and to this check.)
+ */
 static void collect(const char *step)
 {
-	static const uint64_t boot[] = {
-		W_TCB,		W_CNODE,       W_UNTYPED,
-		W_DEVICE,	W_IRQ_CONTROL, W_IOPORT_CONTROL,
-		W_ASID_CONTROL, W_DEBUG,       W_IPC_FRAME};
-
 	memset(slot_set, 0, sizeof(slot_set));
 	nslots = 0;
-	for (unsigned i = 0; i < sizeof(boot) / sizeof(boot[0]); i++) {
-		if (w_root[boot[i]].cap.type != PITH_CAP_NULL)
-			collect_list(&w_root[boot[i]], step);
-	}
-	for (unsigned s = 0; s < TCB_SLOTS; s++) {
-		if (w_thread[0]->slots[s].cap.type != PITH_CAP_NULL)
-			collect_list(&w_thread[0]->slots[s], step);
-	}
-	/* Each thread's master reply capability heads a list of its own
-	 * (the reply capability of its call in progress). */
+	ncontainers = 0;
+	collect_container(w_root, 1ULL << W_ROOT_BITS, step);
+	collect_container(w_thread[0]->slots, TCB_SLOTS, step);
 	for (unsigned i = 0; i < nslots; i++) {
 		const struct cap *c = &slots[i]->cap;
-		const struct cte *master;
 
-		if (c->type != PITH_CAP_TCB)
-			continue;
-		master = &c->tcb.tcb->slots[TCB_SLOT_REPLY];
-		if (master->cap.type != PITH_CAP_NULL)
-			collect_list(master, step);
+		if (c->type == PITH_CAP_CNODE)
+			collect_container(c->cnode.slots, 1ULL << c->size_bits,
+					  step);
+		else if (c->type == PITH_CAP_TCB)
+			collect_container(c->tcb.tcb->slots, TCB_SLOTS, step);
 	}
 }
 
 void world_check(const char *step)
 {
 	collect(step);
-	check_containers(step);
 	check_memory(step);
 	check_threads(step);
 }
