@@ -605,6 +605,9 @@ static bool root_call(unsigned k, struct call *c, unsigned type,
 	for (unsigned i = 0; i < PITH_MSG_REGISTER_WORDS; i++)
 		m.mr[i] = c->w[i];
 	fill_ipc_buffer(ipc, c);
+	/* Before the call too: should the kernel panic in it, the trace
+	 * still names the call. */
+	trace(k, c, "(making)");
 	err = pith_ipc_syscall(c->sys, c->cap, &m);
 	ipc->receive_cnode = 0;
 	if (c->sys == PITH_SYS_REPLY)
