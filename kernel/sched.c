@@ -203,12 +203,14 @@ void sched_tick(void)
 		check_starvation(t);
 }
 
+#if PITH_HOST
 struct tcb *sched_ready_head(unsigned prio, bool *marked)
 {
 	*marked = ready_words[prio / 64] >> (prio % 64) & 1 &&
 		  ready_summary >> (prio / 64) & 1;
 	return ready[prio];
 }
+#endif
 
 static struct tcb *highest(void)
 {

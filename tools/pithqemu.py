@@ -7,6 +7,7 @@ a standard VGA for the GOP framebuffer, virtio-rng for EFI_RNG_PROTOCOL,
 the isa-debug-exit device at port 0xf4, no network, no reboot.
 """
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -68,3 +69,15 @@ def describe_exit(code):
         return "QEMU exited with 0: the machine reset or shut down " \
                "(a triple fault, with -no-reboot)"
     return f"QEMU exited with {code}"
+
+
+def make_image(image, files, quiet=False):
+    """Write the GPT disk image `image` with tools/mkimage; `files` maps
+    a path on the EFI System Partition to a file to put there."""
+    cmd = [sys.executable, os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "mkimage"), "--out", image]
+    for dest, src in files.items():
+        cmd += ["--file", f"{dest}={src}"]
+    subprocess.run(cmd, check=True,
+                   stdout=subprocess.DEVNULL if quiet else None)
+    return image

@@ -43,9 +43,12 @@ void sched_yield_timeslice(struct tcb *t);
 _Noreturn void sched_yield_syscall(struct tcb *t);
 /* A timer tick: the running thread's timeslice shrinks. */
 void sched_tick(void);
-/* For checkers (the host fuzzer): the first thread of the ready queue of
- * `prio` (NULL: none), and whether the bitmaps say it has one. */
+#if PITH_HOST
+/* For checkers (the host fuzzer; not in the kernel): the first thread of
+ * the ready queue of `prio` (NULL: none), and whether the bitmaps say it
+ * has one. */
 struct tcb *sched_ready_head(unsigned prio, bool *marked);
+#endif
 
 /* Return to user mode in the best runnable thread, or idle until there is
  * one. */

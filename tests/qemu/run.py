@@ -271,13 +271,8 @@ def esp_files(build, case, workdir):
 
 
 def make_image(build, case, workdir):
-    image = os.path.join(workdir, "pith.img")
-    cmd = [sys.executable, os.path.join(ROOT, "tools", "mkimage"),
-           "--out", image]
-    for dest, src in esp_files(build, case, workdir).items():
-        cmd += ["--file", f"{dest}={src}"]
-    subprocess.run(cmd, check=True)
-    return image
+    return pithqemu.make_image(os.path.join(workdir, "pith.img"),
+                               esp_files(build, case, workdir))
 
 
 class Transcript:

@@ -258,7 +258,13 @@ static void check_irqs_and_ports_free(void)
 	cte_revoke(&w_root[W_IOPORT_CONTROL]);
 }
 
-static const struct cte *slots_found(unsigned i);
+#define MAX_SLOTS   8192
+#define MAX_OBJECTS 2048
+
+/* Every slot holding a capability that world_check() found (collect()),
+ * in a list and in a hash set. */
+static const struct cte *slots[MAX_SLOTS];
+static const struct cte *slot_set[2 * MAX_SLOTS];
 static unsigned nslots;
 
 /* Revoke and delete the capability in `s`, if it still holds one. */
@@ -273,25 +279,20 @@ static void remove_all(struct cte *s)
 
 void world_destroy(void)
 {
-	struct cte *heads[64];
-	unsigned nheads = 0;
-
 	world_check("before world_destroy");
-	/* Every capability descends from a boot capability, wherever the
-	 * fuzzer moved them: the heads of the derivation lists. The
-	 * untyped first (all objects), then the rest. */
-	for (unsigned i = 0; i < nslots && nheads < 64; i++) {
-		const struct cte *s = slots_found(i);
+	/* Revoke every derivation list from its head, wherever the fuzzer
+	 * moved it: the untyped first (every object), then the rest. The
+	 * slots found stay readable as they empty: nothing is made meanwhile.
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < nslots; i++) {
+			struct cte *s = (struct cte *)slots[i];
 
-		if (!s->mdb_prev)
-			heads[nheads++] = (struct cte *)s;
+			if (!s->mdb_prev &&
+			    (pass || s->cap.type == PITH_CAP_UNTYPED))
+				remove_all(s);
+		}
 	}
-	for (unsigned i = 0; i < nheads; i++) {
-		if (heads[i]->cap.type == PITH_CAP_UNTYPED)
-			remove_all(heads[i]);
-	}
-	for (unsigned i = 0; i < nheads; i++)
-		remove_all(heads[i]);
 	for (uint64_t s = 0; s < (1ULL << W_ROOT_BITS); s++)
 		remove_all(&w_root[s]);
 	tcb_suspend(w_thread[0]);
@@ -302,15 +303,6 @@ void world_destroy(void)
 }
 
 /* ---- invariants ---------------------------------------------------------- */
-
-#define MAX_SLOTS   8192
-#define MAX_OBJECTS 2048
-
-/* Every slot holding a capability, found through the derivation lists of
- * the boot capabilities (every capability descends from one of them), in
- * a list and in a hash set. */
-static const struct cte *slots[MAX_SLOTS];
-static const struct cte *slot_set[2 * MAX_SLOTS];
 
 static unsigned slot_hash(const struct cte *s)
 {
@@ -336,11 +328,6 @@ static void add_slot(const struct cte *s)
 		h = (h + 1) % (2 * MAX_SLOTS);
 	slot_set[h] = s;
 	slots[nslots++] = s;
-}
-
-static const struct cte *slots_found(unsigned i)
-{
-	return slots[i];
 }
 
 static void collect_list(const struct cte *s, const char *step)

@@ -9,6 +9,7 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include "../lib/tsc.h"
 #include "pith/pith.h"
 
 /* Roles of a spawned copy (startinfo args[0]). */
@@ -27,14 +28,6 @@ enum bench_label {
 	LABEL_CLEANUP = 1, /* delete received capabilities (word 0: how many) */
 	LABEL_RESULT = 2,  /* the faulter's figure (word 0: cycles) */
 };
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 /* The serving loop of the same-address-space and the spawned servers:
  * echo every call's length; on LABEL_CLEANUP delete the capabilities

@@ -28,6 +28,8 @@
  */
 #include "fuzz.h"
 
+#include "../lib/watchdog.h"
+
 #include "lib/cmdline.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -98,9 +100,9 @@ static pith_cptr_t watchdog_cap;
 static pith_cptr_t park;   /* a notification nobody signals */
 static pith_cptr_t ioport; /* ports IOPORT_FIRST-IOPORT_LAST */
 static pith_cptr_t code_frame;
-static struct pith_thread watchdog;
-static volatile uint64_t watchdog_restart, watchdog_limit;
-static uint64_t limit_short, limit_long, watchdog_gap;
+static struct pith_thread watchdog_thread;
+static struct watchdog wd; /* what the watchdog thread reads */
+static uint64_t limit_short, limit_long;
 static uint64_t pending; /* bits of the bound notification seen */
 static bool disturbed;	 /* something may keep a worker from its call */
 static bool tracing;
@@ -275,33 +277,6 @@ static void set_slot(unsigned fs, unsigned type, unsigned bits, unsigned tag,
 
 /* ---- the watchdog ------------------------------------------------------ */
 
-/* Runs only when every other thread is blocked: counts the time it runs
- * itself from each arming, and signals the root task once that is up. It
- * never blocks. */
-static void watchdog_run(uint64_t cap)
-{
-	uint64_t last = rdtsc(), ran = 0;
-	bool fired = true;
-
-	for (;;) {
-		uint64_t now = rdtsc();
-
-		if (now - last < watchdog_gap)
-			ran += now - last;
-		last = now;
-		if (watchdog_restart) {
-			watchdog_restart = 0;
-			ran = 0;
-			fired = false;
-		}
-		if (!fired && ran >= watchdog_limit) {
-			fired = true;
-			pith_signal(cap);
-		}
-		pith_yield();
-	}
-}
-
 static void collect(void)
 {
 	uint64_t word = 0;
@@ -316,9 +291,9 @@ static bool wait_bits(uint64_t bits, uint64_t limit)
 {
 	uint64_t word;
 
-	watchdog_limit = limit;
-	watchdog_restart = 1;
-	pith_tcb_resume(watchdog.tcb);
+	wd.limit = limit;
+	wd.restart = 1;
+	pith_tcb_resume(watchdog_thread.tcb);
 	while (!(pending & bits)) {
 		word = 0;
 		if (pith_wait(bound, &word) != PITH_OK)
@@ -327,7 +302,7 @@ static bool wait_bits(uint64_t bits, uint64_t limit)
 		if (word & WATCHDOG_BIT)
 			break;
 	}
-	pith_tcb_suspend(watchdog.tcb);
+	pith_tcb_suspend(watchdog_thread.tcb);
 	collect();
 	/* A worker's Debug.Write may have run meanwhile. */
 	for (unsigned t = 1; t < FUZZ_THREADS; t++)
@@ -1229,11 +1204,13 @@ static bool init_watchdog(void)
 	}
 	limit_short = khz * us / 1000;
 	limit_long = khz * WATCHDOG_LONG_MS;
-	watchdog_gap = khz * WATCHDOG_GAP_MS;
-	INIT("watchdog", pith_thread_create(&watchdog, WATCHDOG_PRIO, 0));
+	wd = (struct watchdog){.cap = watchdog_cap,
+			       .gap = khz * WATCHDOG_GAP_MS};
 	INIT("watchdog",
-	     pith_thread_start(&watchdog, watchdog_run, watchdog_cap));
-	INIT("watchdog", pith_tcb_suspend(watchdog.tcb));
+	     pith_thread_create(&watchdog_thread, WATCHDOG_PRIO, 0));
+	INIT("watchdog",
+	     pith_thread_start(&watchdog_thread, watchdog_run, (uintptr_t)&wd));
+	INIT("watchdog", pith_tcb_suspend(watchdog_thread.tcb));
 	return true;
 }
 

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../lib/tsc.h"
 #include "pith/pith.h"
 
 #define FUZZ_CALLS_MAX	32  /* call seeds per program */
@@ -198,13 +199,5 @@ void fuzz_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A Debug.Write may have left the console in the middle of a line. */
 extern bool fuzz_mid_line;
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 #endif

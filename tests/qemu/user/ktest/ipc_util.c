@@ -5,6 +5,8 @@
  */
 #include "ipc.h"
 
+#include "../lib/watchdog.h"
+
 /* A wait that has not ended after the watchdog ran this long alone never
  * will. A pause between two of its steps longer than a thousandth of
  * that went to other threads and does not count. */
@@ -17,72 +19,48 @@
 static const pith_cptr_t R = PITH_SLOT_CNODE;
 
 struct thread helper[HELPERS];
-static struct thread watchdog;
+static struct thread watchdog_thread;
+static struct watchdog wd;	/* what the watchdog thread reads */
 static pith_cptr_t kn;		/* bound to ktest: ends its waits */
 static pith_cptr_t kn_watchdog; /* kn, badged WATCHDOG_BIT */
 static pith_cptr_t done_caps[DONE_BITS];
 static uint64_t pending; /* done bits received, not yet waited for */
-static volatile uint64_t watchdog_restart;
-
-/* Runs only when every other thread is blocked (or starved): counts the
- * time it runs itself, from each arming, and signals ktest once that is
- * up. It never blocks, and ktest arms it by resuming it, not by writing
- * its registers, so that an armed wait leaves ktest's IPC buffer
- * alone. */
-static void watchdog_run(uint64_t cap)
-{
-	uint64_t khz = pith_bootinfo ? pith_bootinfo->tsc_khz : 0;
-	uint64_t limit = khz ? WATCHDOG_MS * khz : WATCHDOG_CYCLES;
-	uint64_t gap = limit / WATCHDOG_GAP_DIV;
-	uint64_t last = rdtsc(), ran = 0;
-	bool fired = true;
-
-	for (;;) {
-		uint64_t now = rdtsc();
-
-		if (now - last < gap)
-			ran += now - last;
-		last = now;
-		if (watchdog_restart) {
-			watchdog_restart = 0;
-			ran = 0;
-			fired = false;
-		}
-		if (!fired && ran >= limit) {
-			fired = true;
-			pith_signal(cap);
-		}
-		pith_yield();
-	}
-}
 
 static void watchdog_arm(void)
 {
-	watchdog_restart = 1;
-	pith_tcb_resume(watchdog.tcb);
+	wd.restart = 1;
+	pith_tcb_resume(watchdog_thread.tcb);
 }
 
 static void watchdog_disarm(void)
 {
 	uint64_t w = 0;
 
-	pith_tcb_suspend(watchdog.tcb);
+	pith_tcb_suspend(watchdog_thread.tcb);
 	if (pith_poll(kn, &w) == PITH_OK)
 		pending |= w & ~WATCHDOG_BIT;
 }
 
 bool ipc_begin(void)
 {
+	uint64_t khz;
 	bool ok;
 
 	pending = 0;
 	kn = obj_new(PITH_OBJ_NOTIFICATION, 0);
 	kn_watchdog = cap_mint(kn, PITH_RIGHT_WRITE, WATCHDOG_BIT);
+	khz = pith_bootinfo ? pith_bootinfo->tsc_khz : 0;
+	wd = (struct watchdog){
+		.cap = kn_watchdog,
+		.limit = khz ? WATCHDOG_MS * khz : WATCHDOG_CYCLES,
+	};
+	wd.gap = wd.limit / WATCHDOG_GAP_DIV;
 	ok = kn && kn_watchdog &&
 	     pith_tcb_bind_notification(PITH_SLOT_TCB, kn) == PITH_OK &&
-	     thread_create(&watchdog, WATCHDOG_PRIORITY) &&
-	     thread_start(&watchdog, watchdog_run, kn_watchdog) == PITH_OK &&
-	     pith_tcb_suspend(watchdog.tcb) == PITH_OK;
+	     thread_create(&watchdog_thread, WATCHDOG_PRIORITY) &&
+	     thread_start(&watchdog_thread, watchdog_run, (uintptr_t)&wd) ==
+		     PITH_OK &&
+	     pith_tcb_suspend(watchdog_thread.tcb) == PITH_OK;
 	for (unsigned i = 0; ok && i < DONE_BITS; i++) {
 		done_caps[i] = cap_mint(kn, PITH_RIGHT_WRITE, 1ULL << i);
 		ok = done_caps[i] != 0;
@@ -98,7 +76,7 @@ void ipc_end(void)
 
 	for (unsigned i = 0; i < HELPERS; i++)
 		thread_destroy(&helper[i]);
-	thread_destroy(&watchdog);
+	thread_destroy(&watchdog_thread);
 	pith_tcb_unbind_notification(PITH_SLOT_TCB);
 	for (unsigned i = 0; i < DONE_BITS; i++)
 		slot_free(done_caps[i]);

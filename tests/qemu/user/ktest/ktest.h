@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../lib/tsc.h"
 #include "pith/pith.h"
 
 #define PAGE_SIZE	4096ULL
@@ -143,7 +144,6 @@ struct result invoke(pith_cptr_t cap, uint64_t label, const uint64_t *args,
 #define NO_WORDS NULL, 0
 #define NO_CAPS	 NULL, 0
 
-uint64_t rdtsc(void);
 /* The command line's starvation_ms in TSC ticks (0: not given). */
 uint64_t starvation_bound_tsc(void);
 

@@ -126,11 +126,3 @@ struct result invoke(pith_cptr_t cap, uint64_t label, const uint64_t *args,
 	r.detail[1] = mr[1];
 	return r;
 }
-
-uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
