@@ -328,3 +328,25 @@ enum pith_error decode_cnode_save_caller(struct invocation *inv)
 	cdt_move(from, slot, from->cap);
 	return PITH_OK;
 }
+
+/* args: index, depth. Returns type, rights, badge; an empty slot is
+ * PITH_CAP_NULL with no rights. */
+enum pith_error decode_cnode_identify(struct invocation *inv)
+{
+	struct cte *slot;
+	enum pith_error err = inv_lookup_slot(inv, &inv->slot->cap, 0,
+					      LOOKUP_WHICH_DEST, &slot);
+
+	if (err != PITH_OK)
+		return err;
+	if (slot->cap.type >= PITH_CAP_COUNT) { /* a zombie: going away */
+		inv_return(inv, 0, PITH_CAP_NULL);
+		inv_return(inv, 1, 0);
+		inv_return(inv, 2, 0);
+		return PITH_OK;
+	}
+	inv_return(inv, 0, slot->cap.type);
+	inv_return(inv, 1, slot->cap.rights);
+	inv_return(inv, 2, cap_badge(&slot->cap));
+	return PITH_OK;
+}

@@ -21,7 +21,7 @@
  */
 #include "fuzz.h"
 
-_Static_assert(PITH_INV_COUNT == 49, "a new label needs a generator here");
+_Static_assert(PITH_INV_COUNT == 50, "a new label needs a generator here");
 
 enum kind {
 	KIND_INVOKE,
@@ -75,6 +75,7 @@ const struct label_desc fuzz_labels[PITH_INV_COUNT] = {
 	[PITH_INV_CNODE_REVOKE] = {"cnode.revoke", PITH_CAP_CNODE, 2, 0, 0},
 	[PITH_INV_CNODE_SAVE_CALLER] = {"cnode.save_caller", PITH_CAP_CNODE, 2,
 					0, 0},
+	[PITH_INV_CNODE_IDENTIFY] = {"cnode.identify", PITH_CAP_CNODE, 2, 0, 0},
 	[PITH_INV_TCB_CONFIGURE] = {"tcb.configure", PITH_CAP_TCB, 3, 3, 0},
 	[PITH_INV_TCB_READ_REGISTERS] = {"tcb.read_registers", PITH_CAP_TCB, 1,
 					 0, 0},
@@ -154,6 +155,7 @@ static const uint8_t label_weight[PITH_INV_COUNT] = {
 	[PITH_INV_CNODE_DELETE] = 7,
 	[PITH_INV_CNODE_REVOKE] = 5,
 	[PITH_INV_CNODE_SAVE_CALLER] = 4,
+	[PITH_INV_CNODE_IDENTIFY] = 2,
 	[PITH_INV_TCB_CONFIGURE] = 8,
 	[PITH_INV_TCB_READ_REGISTERS] = 2,
 	[PITH_INV_TCB_WRITE_REGISTERS] = 6,
@@ -1098,6 +1100,7 @@ static void gen_invoke(struct gen *g, uint64_t label, unsigned mode)
 	case PITH_INV_CNODE_DELETE:
 	case PITH_INV_CNODE_REVOKE:
 	case PITH_INV_CNODE_SAVE_CALLER:
+	case PITH_INV_CNODE_IDENTIFY:
 		cnode_slot(g, c->cap, label != PITH_INV_CNODE_SAVE_CALLER,
 			   &c->w[0], &c->w[1]);
 		break;

@@ -462,6 +462,45 @@ static void test_last_capability(void)
 	slot_free(ut);
 }
 
+/* CNode.Identify tells a program what its own slots hold, as Debug.Identify
+ * does, but with only the CNode's authority; nested CNodes too. */
+static void test_identify(void)
+{
+	pith_cptr_t nt = obj_new(PITH_OBJ_NOTIFICATION, 0);
+	pith_cptr_t cn = obj_new(PITH_OBJ_CNODE, 3);
+	pith_cptr_t m = cap_mint(nt, PITH_RIGHT_WRITE, 0x55), e = slot_alloc();
+	uint64_t type = 99, rights = 99, badge = 99;
+	struct tcase t;
+
+	tc_begin(&t, "cnode_identify");
+	tc_ok(&t, pith_cnode_identify(R, m, DEPTH, &type, &rights, &badge),
+	      "identify a minted notification");
+	tc_eq(&t, type, PITH_CAP_NOTIFICATION, "type");
+	tc_eq(&t, rights, PITH_RIGHT_WRITE, "rights");
+	tc_eq(&t, badge, 0x55, "badge");
+	tc_ok(&t, pith_cnode_identify(R, e, DEPTH, &type, &rights, &badge),
+	      "identify an empty slot");
+	tc_eq(&t, type, PITH_CAP_NULL, "empty: null");
+	tc_eq(&t, rights | badge, 0, "empty: no rights or badge");
+	tc_ok(&t, pith_cnode_copy(cn, R, 5, 3, nt, DEPTH, PITH_RIGHT_READ),
+	      "copy into a nested CNode");
+	tc_ok(&t, pith_cnode_identify(cn, 5, 3, &type, &rights, &badge),
+	      "identify a slot of the nested CNode");
+	tc_eq(&t, type, PITH_CAP_NOTIFICATION, "nested: type");
+	tc_eq(&t, rights, PITH_RIGHT_READ, "nested: rights");
+	tc_end(&t);
+	expect_detail("cnode_identify_depth_0",
+		      invoke(R, PITH_INV_CNODE_IDENTIFY, WORDS(m, 0), NO_CAPS),
+		      PITH_E_RANGE, 1, ANY);
+	expect_detail("cnode_identify_not_a_slot",
+		      invoke(R, PITH_INV_CNODE_IDENTIFY, WORDS(m, 12), NO_CAPS),
+		      PITH_E_FAILED_LOOKUP, 5, 3);
+	slot_free(e);
+	slot_free(m);
+	slot_free(cn);
+	slot_free(nt);
+}
+
 void test_cnode(void)
 {
 	test_copy_mint();
@@ -472,4 +511,5 @@ void test_cnode(void)
 	test_uncopyable();
 	test_revoke();
 	test_last_capability();
+	test_identify();
 }
