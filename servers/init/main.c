@@ -6,13 +6,13 @@
  */
 #include "pith/pith.h"
 
-int main(void);
-
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct pith_bootinfo *bi = pith_bootinfo;
 	uint64_t ram = 0, devices = 0;
 
+	(void)argc;
+	(void)argv;
 	pith_console_puts("init: hello from user mode\n");
 	if (!bi) {
 		pith_console_puts("init: no boot information\n");

@@ -1,6 +1,8 @@
 /*
  * Host tests for lib/elf.c: elf_parse() on ELF images built in memory, one
- * mutation per error, and on the real kernel and root task of the build.
+ * mutation per error, position-independent images (their dynamic section
+ * and relocations, elf_relocate_page()), and on the real kernel, root task
+ * and PIE child of the build (the child is found next to the root task).
  *
  *   test_elf [KERNEL_ELF [INIT_ELF]]
  *
@@ -637,7 +639,7 @@ static void test_seg_in_last_page_of_address_space(void **state)
 {
 	struct elf_file f;
 	struct elf_image img;
-	struct elf_limits lim = {ET_EXEC, 0x10000, UINT64_MAX, false};
+	struct elf_limits lim = {ET_EXEC, 0x10000, UINT64_MAX, false, false};
 
 	(void)state;
 	make_elf(&f, 1);
@@ -769,6 +771,534 @@ static void test_bad_phdr_index_counts_all_headers(void **state)
 	expect_error(&f, ELF_E_SEG_FILESZ, 3);
 }
 
+/* ---- position-independent images --------------------------------------- */
+
+static const struct elf_limits pie_limits = {
+	.type = ET_EXEC,
+	.vaddr_min = 0x10000,
+	.vaddr_max = 0x00007ffeffff0000ULL,
+	.allow_wx = false,
+	.allow_pie = true,
+};
+
+#define PIE_DYN	     (PAGE + 0x100) /* link-time address of .dynamic */
+#define PIE_RELA     (PAGE + 0x200) /* and of the relocation table */
+#define PIE_DYN_OFF  (2 * PAGE + 0x100)
+#define PIE_RELA_OFF (2 * PAGE + 0x200)
+#define PIE_MAX	     16
+#define PIE_BIAS     0x7f5a3000ULL
+#define DT_IGNORED   21 /* DT_DEBUG: nothing for a loader */
+
+/*
+ * A static PIE under construction: text RX at 0, read-only data at PAGE
+ * (relocated words at its start, .dynamic at PIE_DYN, the relocation
+ * table at PIE_RELA: 0x400 file bytes), data RW at 2 * PAGE with bss,
+ * and PT_DYNAMIC as header 3. dyn[] ends with DT_NULL once pie_finish()
+ * has run.
+ */
+struct pie_file {
+	struct elf_file f;
+	struct elf64_dyn dyn[PIE_MAX];
+	unsigned ndyn;
+	struct elf64_rela rela[PIE_MAX];
+	unsigned nrela;
+};
+
+static void pie_add_dyn(struct pie_file *p, int64_t tag, uint64_t val)
+{
+	assert_true(p->ndyn < PIE_MAX);
+	p->dyn[p->ndyn++] = (struct elf64_dyn){tag, val};
+}
+
+static void pie_add_rela(struct pie_file *p, uint64_t at, int64_t addend)
+{
+	assert_true(p->nrela < PIE_MAX);
+	p->rela[p->nrela++] =
+		(struct elf64_rela){at, R_X86_64_RELATIVE, addend};
+}
+
+/* Two relocations: a pointer to text in the read-only data, a pointer to
+ * read-only data in the data segment. */
+static void make_pie(struct pie_file *p)
+{
+	memset(p, 0, sizeof(*p));
+	make_elf(&p->f, 4);
+	p->f.eh.e_type = ET_DYN;
+	p->f.eh.e_entry = 0x10;
+	for (unsigned i = 0; i < 3; i++) {
+		p->f.ph[i].p_vaddr = PAGE * i;
+		p->f.ph[i].p_paddr = PAGE * i;
+	}
+	p->f.ph[1].p_flags = PF_R;
+	p->f.ph[1].p_filesz = 0x400;
+	p->f.ph[1].p_memsz = 0x400;
+	p->f.ph[2].p_memsz = 0x2000;
+	p->f.ph[3] = (struct elf64_phdr){
+		.p_type = PT_DYNAMIC,
+		.p_flags = PF_R,
+		.p_offset = PIE_DYN_OFF,
+		.p_vaddr = PIE_DYN,
+		.p_align = 8,
+	};
+	pie_add_rela(p, PAGE + 0x10, 0x20);
+	pie_add_rela(p, 2 * PAGE + 0x8, PAGE + 0x30);
+	pie_add_dyn(p, 0x6ffffffb, 1); /* DT_FLAGS_1: PIE */
+	pie_add_dyn(p, DT_IGNORED, 0);
+	pie_add_dyn(p, DT_RELA, PIE_RELA);
+	pie_add_dyn(p, DT_RELASZ, 2 * sizeof(struct elf64_rela));
+	pie_add_dyn(p, DT_RELAENT, sizeof(struct elf64_rela));
+}
+
+/* The file: headers, then the dynamic section (with DT_NULL and
+ * p_filesz to match, unless the test set p_filesz) and the relocations. */
+static uint8_t *pie_serialise(struct pie_file *p)
+{
+	uint8_t *buf;
+	size_t dyn_bytes = (p->ndyn + 1) * sizeof(struct elf64_dyn);
+
+	if (!p->f.ph[3].p_filesz)
+		p->f.ph[3].p_filesz = p->f.ph[3].p_memsz = dyn_bytes;
+	buf = serialise(&p->f, p->f.size);
+	memcpy(buf + PIE_DYN_OFF, p->dyn, p->ndyn * sizeof(p->dyn[0]));
+	memcpy(buf + PIE_RELA_OFF, p->rela, p->nrela * sizeof(p->rela[0]));
+	return buf;
+}
+
+static enum elf_error pie_parse(struct pie_file *p, struct elf_image *img)
+{
+	uint8_t *buf = pie_serialise(p);
+	enum elf_error err = elf_parse(buf, p->f.size, &pie_limits, img);
+
+	free(buf);
+	return err;
+}
+
+static void pie_expect(struct pie_file *p, enum elf_error want, int bad_phdr)
+{
+	struct elf_image img;
+
+	assert_int_equal(pie_parse(p, &img), want);
+	assert_int_equal(img.bad_phdr, bad_phdr);
+}
+
+static void test_pie_valid(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+
+	(void)state;
+	make_pie(&p);
+	assert_int_equal(pie_parse(&p, &img), ELF_OK);
+	assert_true(img.pie);
+	assert_int_equal(img.nsegs, 3);
+	assert_int_equal(img.vaddr_lo, 0);
+	assert_int_equal(img.vaddr_hi, 4 * PAGE);
+	assert_int_equal(img.entry, 0x10);
+	assert_int_equal(img.nrela, 2);
+	assert_int_equal(img.rela_offset, PIE_RELA_OFF);
+	assert_true(img.rela_sorted);
+	assert_int_equal(img.bad_phdr, -1);
+}
+
+static void test_pie_refused_unless_allowed(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+	uint8_t *buf;
+
+	(void)state;
+	make_pie(&p);
+	buf = pie_serialise(&p);
+	assert_int_equal(elf_parse(buf, p.f.size, &user_limits, &img),
+			 ELF_E_TYPE);
+	free(buf);
+}
+
+static void test_pie_without_dynamic_section(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+
+	(void)state;
+	make_pie(&p);
+	p.f.eh.e_phnum = 3;
+	p.f.nph = 3;
+	assert_int_equal(pie_parse(&p, &img), ELF_OK);
+	assert_true(img.pie);
+	assert_int_equal(img.nrela, 0);
+}
+
+static void test_pie_without_relocations(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+
+	(void)state;
+	make_pie(&p);
+	p.ndyn = 2; /* FLAGS_1 and DEBUG only */
+	assert_int_equal(pie_parse(&p, &img), ELF_OK);
+	assert_int_equal(img.nrela, 0);
+}
+
+/* Linked anywhere: addresses below vaddr_min are fine for a PIE. */
+static void test_pie_span_checked_not_addresses(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+	struct elf_limits small = pie_limits;
+	uint8_t *buf;
+
+	(void)state;
+	make_pie(&p);
+	buf = pie_serialise(&p);
+	small.vaddr_max = small.vaddr_min + 4 * PAGE; /* just fits */
+	assert_int_equal(elf_parse(buf, p.f.size, &small, &img), ELF_OK);
+	small.vaddr_max -= PAGE; /* the bss's last page does not */
+	assert_int_equal(elf_parse(buf, p.f.size, &small, &img),
+			 ELF_E_SEG_RANGE);
+	assert_int_equal(img.bad_phdr, 2);
+	small.vaddr_max = small.vaddr_min; /* no room at all */
+	assert_int_equal(elf_parse(buf, p.f.size, &small, &img),
+			 ELF_E_SEG_RANGE);
+	assert_int_equal(img.bad_phdr, 0);
+	free(buf);
+}
+
+static void test_pie_segment_wraps(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.f.ph[2].p_vaddr = UINT64_MAX - 0xff;
+	p.f.ph[2].p_align = 0;
+	pie_expect(&p, ELF_E_SEG_RANGE, 2);
+}
+
+static void test_pie_segments_overlap_or_out_of_order(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.f.ph[1].p_vaddr = 0x800; /* on the text's page */
+	p.f.ph[1].p_offset = PAGE + 0x800;
+	pie_expect(&p, ELF_E_SEG_OVERLAP, 1);
+	make_pie(&p);
+	p.f.ph[0].p_vaddr = 8 * PAGE; /* text above the rest */
+	p.f.ph[0].p_offset = PAGE;
+	p.f.eh.e_entry = 8 * PAGE;
+	pie_expect(&p, ELF_E_SEG_OVERLAP, 1);
+}
+
+static void test_pie_interpreter(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.f.ph[3].p_type = PT_INTERP;
+	pie_expect(&p, ELF_E_DYNAMIC, 3);
+}
+
+/* ---- a PIE's dynamic section ---- */
+
+static void test_pie_dynamic_outside_file(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.f.ph[3].p_filesz = p.f.size; /* from PIE_DYN_OFF: past the end */
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+	make_pie(&p);
+	p.f.ph[3].p_offset = UINT64_MAX - 8;
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+}
+
+static void test_pie_dynamic_odd_size(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.f.ph[3].p_filesz = 6 * sizeof(struct elf64_dyn) - 8;
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+}
+
+static void test_pie_dynamic_without_end(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	/* The section ends before the DT_NULL that follows the entries. */
+	p.f.ph[3].p_filesz = p.ndyn * sizeof(struct elf64_dyn);
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+}
+
+static void test_pie_two_dynamic_sections(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.f.eh.e_phnum = 5;
+	p.f.nph = 5;
+	p.f.ph[4] = p.f.ph[3];
+	p.f.ph[3].p_filesz = 6 * sizeof(struct elf64_dyn);
+	p.f.ph[4].p_filesz = p.f.ph[3].p_filesz;
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 4);
+}
+
+static void test_pie_relocation_table_malformed(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.dyn[3].d_tag = DT_IGNORED; /* DT_RELASZ gone */
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+	make_pie(&p);
+	p.dyn[2].d_tag = DT_IGNORED; /* DT_RELA gone */
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+	make_pie(&p);
+	p.dyn[4].d_val = 16; /* DT_RELAENT */
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+	make_pie(&p);
+	p.dyn[3].d_val = 2 * sizeof(struct elf64_rela) + 1; /* DT_RELASZ */
+	pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+}
+
+/* The table must lie in a segment's file bytes: not in the bss, not
+ * across a segment's end, not outside every segment, no wrap. */
+static void test_pie_relocation_table_outside(void **state)
+{
+	const uint64_t where[] = {2 * PAGE + 0x200, PAGE + 0x3f0, 8 * PAGE,
+				  UINT64_MAX - 0x10};
+	struct pie_file p;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		make_pie(&p);
+		p.dyn[2].d_val = where[i]; /* DT_RELA */
+		pie_expect(&p, ELF_E_DYN_MALFORMED, 3);
+	}
+}
+
+static void test_pie_needs_dynamic_linking(void **state)
+{
+	const int64_t tags[] = {DT_NEEDED, DT_JMPREL, DT_REL,
+				DT_RELSZ,  DT_RELR,   DT_RELRSZ};
+	struct pie_file p;
+	struct elf_image img;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		make_pie(&p);
+		pie_add_dyn(&p, tags[i], 0x10);
+		pie_expect(&p, ELF_E_DYN_UNSUPPORTED, 3);
+	}
+	make_pie(&p);
+	pie_add_dyn(&p, DT_PLTRELSZ, 24);
+	pie_expect(&p, ELF_E_DYN_UNSUPPORTED, 3);
+	make_pie(&p);
+	pie_add_dyn(&p, DT_PLTRELSZ, 0); /* an empty PLT is no PLT */
+	assert_int_equal(pie_parse(&p, &img), ELF_OK);
+}
+
+static void test_pie_text_relocations_flagged(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+
+	(void)state;
+	make_pie(&p);
+	pie_add_dyn(&p, DT_TEXTREL, 0);
+	pie_expect(&p, ELF_E_RELOC_TEXT, 3);
+	make_pie(&p);
+	pie_add_dyn(&p, DT_FLAGS, DF_TEXTREL | 0x8);
+	pie_expect(&p, ELF_E_RELOC_TEXT, 3);
+	make_pie(&p);
+	pie_add_dyn(&p, DT_FLAGS, 0x8); /* DF_BIND_NOW alone */
+	assert_int_equal(pie_parse(&p, &img), ELF_OK);
+}
+
+/* ---- a PIE's relocations ---- */
+
+static void test_pie_relocation_types(void **state)
+{
+	const uint64_t info[] = {0, 1 /* R_X86_64_64 */,
+				 (1ULL << 32) | R_X86_64_RELATIVE,
+				 37 /* R_X86_64_IRELATIVE */};
+	struct pie_file p;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(info) / sizeof(info[0]); i++) {
+		make_pie(&p);
+		p.rela[1].r_info = info[i];
+		pie_expect(&p, ELF_E_RELOC_TYPE, 3);
+	}
+}
+
+/* Outside every segment, in the bss, across the end of a segment's file
+ * bytes, wrapping. */
+static void test_pie_relocation_outside(void **state)
+{
+	const uint64_t at[] = {8 * PAGE, 2 * PAGE + 0x100, 2 * PAGE + 0xfc,
+			       PAGE + 0x3fc, UINT64_MAX - 3};
+	struct pie_file p;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		make_pie(&p);
+		p.rela[1].r_offset = at[i];
+		pie_expect(&p, ELF_E_RELOC_RANGE, 3);
+	}
+}
+
+static void test_pie_relocation_in_text(void **state)
+{
+	struct pie_file p;
+
+	(void)state;
+	make_pie(&p);
+	p.rela[0].r_offset = 0x40;
+	pie_expect(&p, ELF_E_RELOC_TEXT, 3);
+}
+
+/* Load the image's pages as a loader does: file bytes, then
+ * elf_relocate_page(); page i of the image is pages + i * PAGE. */
+static void pie_load(const uint8_t *file, const struct elf_image *img,
+		     uint8_t *pages)
+{
+	memset(pages, 0, img->vaddr_hi - img->vaddr_lo);
+	for (unsigned i = 0; i < img->nsegs; i++) {
+		const struct elf_segment *s = &img->seg[i];
+
+		memcpy(pages + s->vaddr - img->vaddr_lo, file + s->offset,
+		       s->filesz);
+	}
+	for (uint64_t va = img->vaddr_lo; va < img->vaddr_hi; va += PAGE)
+		elf_relocate_page(file, img, PIE_BIAS, va,
+				  pages + va - img->vaddr_lo);
+}
+
+static uint64_t word_at(const uint8_t *pages, uint64_t off)
+{
+	uint64_t w;
+
+	memcpy(&w, pages + off, sizeof(w));
+	return w;
+}
+
+static void test_pie_relocate_pages(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+	uint8_t *file, *pages;
+
+	(void)state;
+	make_pie(&p);
+	file = pie_serialise(&p);
+	assert_int_equal(elf_parse(file, p.f.size, &pie_limits, &img), ELF_OK);
+	file[PAGE + 0x18] = 0x5a; /* a byte of text */
+	pages = malloc(img.vaddr_hi);
+	assert_non_null(pages);
+	pie_load(file, &img, pages);
+	assert_int_equal(word_at(pages, PAGE + 0x10), PIE_BIAS + 0x20);
+	assert_int_equal(word_at(pages, 2 * PAGE + 0x8),
+			 PIE_BIAS + PAGE + 0x30);
+	assert_int_equal(word_at(pages, PAGE + 0x8), 0);
+	assert_int_equal(word_at(pages, 2 * PAGE + 0x10), 0);
+	assert_int_equal(pages[0x18], 0x5a);
+	free(pages);
+	free(file);
+}
+
+/* Unsorted, and a word that straddles two pages: the whole table is
+ * searched, and each page gets its part of the word. */
+static void test_pie_relocate_unsorted_straddling(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+	uint8_t *file, *pages;
+
+	(void)state;
+	make_pie(&p);
+	/* The read-only segment spans two pages: the data moves up. */
+	p.f.ph[1].p_filesz = p.f.ph[1].p_memsz = PAGE + 0x10;
+	p.f.ph[2].p_vaddr = 3 * PAGE;
+	p.f.ph[2].p_offset = 4 * PAGE;
+	p.f.size = 5 * PAGE;
+	p.nrela = 0;
+	pie_add_rela(&p, 3 * PAGE + 0x8, -0x10);
+	pie_add_rela(&p, 2 * PAGE - 4, 0x1122);
+	pie_add_rela(&p, PAGE, 0x30);
+	p.dyn[3].d_val = 3 * sizeof(struct elf64_rela);
+	file = pie_serialise(&p);
+	assert_int_equal(elf_parse(file, p.f.size, &pie_limits, &img), ELF_OK);
+	assert_false(img.rela_sorted);
+	pages = malloc(img.vaddr_hi);
+	assert_non_null(pages);
+	pie_load(file, &img, pages);
+	assert_int_equal(word_at(pages, 3 * PAGE + 0x8), PIE_BIAS - 0x10);
+	assert_int_equal(word_at(pages, 2 * PAGE - 4), PIE_BIAS + 0x1122);
+	assert_int_equal(word_at(pages, PAGE), PIE_BIAS + 0x30);
+	free(pages);
+	free(file);
+}
+
+/* Sorted: each page gets exactly its words, found by the search. */
+static void test_pie_relocate_sorted_many(void **state)
+{
+	struct pie_file p;
+	struct elf_image img;
+	uint8_t *file, *pages;
+
+	(void)state;
+	make_pie(&p);
+	p.f.ph[1].p_filesz = p.f.ph[1].p_memsz = PAGE + 0x100;
+	p.f.ph[2].p_vaddr = 3 * PAGE;
+	p.f.ph[2].p_offset = 4 * PAGE;
+	p.f.size = 5 * PAGE;
+	p.nrela = 0;
+	for (uint64_t i = 0; i < 6; i++)
+		pie_add_rela(&p, PAGE + 0xfe8 + 8 * i, (int64_t)i);
+	pie_add_rela(&p, 3 * PAGE, 0x99);
+	p.dyn[3].d_val = 7 * sizeof(struct elf64_rela);
+	file = pie_serialise(&p);
+	assert_int_equal(elf_parse(file, p.f.size, &pie_limits, &img), ELF_OK);
+	assert_true(img.rela_sorted);
+	pages = malloc(img.vaddr_hi);
+	assert_non_null(pages);
+	pie_load(file, &img, pages);
+	for (uint64_t i = 0; i < 6; i++)
+		assert_int_equal(word_at(pages, PAGE + 0xfe8 + 8 * i),
+				 PIE_BIAS + i);
+	assert_int_equal(word_at(pages, 3 * PAGE), PIE_BIAS + 0x99);
+	assert_int_equal(word_at(pages, PAGE + 0xfe0), 0);
+	free(pages);
+	free(file);
+}
+
+static void test_relocate_page_position_dependent(void **state)
+{
+	struct elf_file f;
+	struct elf_image img;
+	uint8_t *file, page[PAGE];
+
+	(void)state;
+	make_elf(&f, 2);
+	file = serialise(&f, f.size);
+	assert_int_equal(elf_parse(file, f.size, &user_limits, &img), ELF_OK);
+	memset(page, 0x33, sizeof(page));
+	elf_relocate_page(file, &img, PIE_BIAS, USER_BASE, page);
+	for (unsigned i = 0; i < PAGE; i++)
+		assert_int_equal(page[i], 0x33);
+	free(file);
+}
+
 /* ---- strings ----------------------------------------------------------- */
 
 static void test_strerror_every_code(void **state)
@@ -867,7 +1397,7 @@ static void check_real_file(const char *path, const struct elf_limits *lim)
 static void test_real_kernel(void **state)
 {
 	struct elf_limits lim = {ET_EXEC, 0xffffffff80000000ULL,
-				 0xffffffffc0000000ULL, false};
+				 0xffffffffc0000000ULL, false, false};
 
 	(void)state;
 	check_real_file(kernel_path, &lim);
@@ -877,6 +1407,34 @@ static void test_real_init(void **state)
 {
 	(void)state;
 	check_real_file(init_path, &user_limits);
+}
+
+/* The PIE child of the build, next to the root task: a static PIE with
+ * relocations, none of them in text. */
+static void test_real_child_pie(void **state)
+{
+	char path[4096];
+	const char *slash = init_path ? strrchr(init_path, '/') : NULL;
+	struct elf_image img;
+	size_t size = 0;
+	const uint8_t *file;
+
+	(void)state;
+	if (!init_path || !slash ||
+	    snprintf(path, sizeof(path), "%.*s/child", (int)(slash - init_path),
+		     init_path) >= (int)sizeof(path))
+		skip();
+	file = load_file(path, &size);
+	if (!file) {
+		print_message("%s: not built, skipped\n", path);
+		skip();
+	}
+	assert_int_equal(elf_parse(file, size, &pie_limits, &img), ELF_OK);
+	assert_true(img.pie);
+	assert_true(img.nrela > 0);
+	assert_int_equal(img.vaddr_lo, 0); /* linked at 0 (sdk/user-pie.ld) */
+	assert_true(img.entry < img.vaddr_hi);
+	assert_int_equal(elf_parse(file, size, &user_limits, &img), ELF_E_TYPE);
 }
 
 static void test_real_kernel_rejected_as_user_program(void **state)
@@ -944,10 +1502,34 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_entry_outside_all_segments),
 		cmocka_unit_test(test_entry_at_segment_bounds),
 		cmocka_unit_test(test_bad_phdr_index_counts_all_headers),
+		cmocka_unit_test(test_pie_valid),
+		cmocka_unit_test(test_pie_refused_unless_allowed),
+		cmocka_unit_test(test_pie_without_dynamic_section),
+		cmocka_unit_test(test_pie_without_relocations),
+		cmocka_unit_test(test_pie_span_checked_not_addresses),
+		cmocka_unit_test(test_pie_segment_wraps),
+		cmocka_unit_test(test_pie_segments_overlap_or_out_of_order),
+		cmocka_unit_test(test_pie_interpreter),
+		cmocka_unit_test(test_pie_dynamic_outside_file),
+		cmocka_unit_test(test_pie_dynamic_odd_size),
+		cmocka_unit_test(test_pie_dynamic_without_end),
+		cmocka_unit_test(test_pie_two_dynamic_sections),
+		cmocka_unit_test(test_pie_relocation_table_malformed),
+		cmocka_unit_test(test_pie_relocation_table_outside),
+		cmocka_unit_test(test_pie_needs_dynamic_linking),
+		cmocka_unit_test(test_pie_text_relocations_flagged),
+		cmocka_unit_test(test_pie_relocation_types),
+		cmocka_unit_test(test_pie_relocation_outside),
+		cmocka_unit_test(test_pie_relocation_in_text),
+		cmocka_unit_test(test_pie_relocate_pages),
+		cmocka_unit_test(test_pie_relocate_unsorted_straddling),
+		cmocka_unit_test(test_pie_relocate_sorted_many),
+		cmocka_unit_test(test_relocate_page_position_dependent),
 		cmocka_unit_test(test_strerror_every_code),
 		cmocka_unit_test(test_strerror_out_of_range),
 		cmocka_unit_test(test_real_kernel),
 		cmocka_unit_test(test_real_init),
+		cmocka_unit_test(test_real_child_pie),
 		cmocka_unit_test(test_real_kernel_rejected_as_user_program),
 	};
 

@@ -2,8 +2,9 @@
  * The Pith user API for programs and servers: the generated invocation
  * stubs, boot and start information, and conveniences built on them:
  * slot and object allocators (pith/alloc.h), the program's own address
- * space (pith/vm.h), threads (pith/thread.h), the initrd (pith/initrd.h)
- * and new programs in address spaces of their own (pith/process.h).
+ * space (pith/vm.h), threads (pith/thread.h), the initrd (pith/initrd.h),
+ * new programs in address spaces of their own (pith/process.h) and
+ * pseudo-random numbers (pith/random.h).
  * docs/sdk.md shows how they fit together.
  */
 #ifndef PITH_PITH_H
@@ -19,6 +20,7 @@
 #include "pith/invocations.h"
 #include "pith/ipc.h"
 #include "pith/process.h"
+#include "pith/random.h"
 #include "pith/startinfo.h"
 #include "pith/thread.h"
 #include "pith/vm.h"
@@ -29,6 +31,23 @@ extern const struct pith_bootinfo *pith_bootinfo;
 /* The startinfo page, for a program another one spawned (NULL in the root
  * task). pith_start() tells the two apart by the page's magic. */
 extern const struct pith_startinfo *pith_startinfo;
+
+/*
+ * Every program's main: pith_start() calls it once the start-up page is
+ * known, and passes its return value to pith_exit(). argv[0] is the
+ * program's name (the root task's: "init", or the kernel command line's
+ * init=NAME), then the arguments its parent gave (pith_spawn_args.argv);
+ * argv[argc] is NULL. The strings are the program's own, writable.
+ */
+int main(int argc, char **argv);
+
+/* The first slot of the capability range named `name` in the startinfo
+ * page (pith_spawn_cap.name), with *count (if not NULL) its number of
+ * slots. 0 (and *count 0) if there is no such range, and in the root
+ * task, which has no names. */
+pith_cptr_t pith_cap_range(const char *name, unsigned *count);
+/* The same, the first slot alone: pith_cap("service"). */
+pith_cptr_t pith_cap(const char *name);
 
 /* The Debug capability used for console output (the root task's
  * PITH_SLOT_DEBUG unless changed). */

@@ -321,11 +321,13 @@ static void read_options(void)
 	iterations = n;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	pith_cptr_t ep = 0;
 	enum cpio_error why;
 
+	(void)argc;
+	(void)argv;
 	if (pith_startinfo)
 		return bench_child();
 	read_options();

@@ -3,7 +3,9 @@
  * space of its own (tests/qemu/user/ktest/sdk.c), to check the SDK from
  * the other side: the startinfo page, the fixed slots, the untyped memory
  * and capabilities its parent gave it, the SDK's allocators and threads
- * running on them, and pith_exit() reporting to the parent.
+ * running on them, and pith_exit() reporting to the parent; its
+ * arguments, named capabilities and placement, and the relocations its
+ * loader applied (it is a PIE), which it reports back.
  */
 #include "child.h"
 #include "lib/string.h"
@@ -11,9 +13,23 @@
 
 #define PATTERN 0xc41dc41dc41dc41dULL
 
-int main(void);
-
 static volatile uint64_t thread_ran;
+
+/* Pointers its loader relocates: read-only ones (.data.rel.ro, in the
+ * read-only segment) and a writable one (.data). */
+static const char alpha[] = "alpha", beta[] = "beta", gamma[] = "gamma";
+static int twice(int x)
+{
+	return 2 * x;
+}
+static int thrice(int x)
+{
+	return 3 * x;
+}
+typedef int (*op_fn)(int);
+static const char *const words[] = {alpha, beta};
+static const op_fn ops[] = {twice, thrice};
+static const char *greeting = gamma;
 
 static void thread_body(uint64_t arg)
 {
@@ -112,7 +128,143 @@ static int sdk_checks(const struct pith_startinfo *si)
 	return CHILD_OK;
 }
 
-int main(void)
+/* The relocated pointers, read through volatile pointers so that the
+ * compiler cannot fold them into PC-relative addresses, against the
+ * addresses the code computes (PC-relative: right at any base). */
+static bool relocated(void)
+{
+	const char *const *volatile w = words;
+	const op_fn *volatile o = ops;
+	const char *const volatile *g = &greeting;
+
+	return w[0] == alpha && w[1] == beta && strcmp(w[1], "beta") == 0 &&
+	       o[0] == twice && o[1](o[0](7)) == 42 && *g == gamma &&
+	       strcmp(*g, "gamma") == 0;
+}
+
+/* Send n words (up to PITH_MSG_MAX_WORDS) with `label` on ep: the first
+ * ones in registers, the rest in the IPC buffer. */
+static bool send_words(pith_cptr_t ep, uint64_t label, const uint64_t *w,
+		       unsigned n)
+{
+	struct pith_msg m = pith_msg(label, n, 0);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (i < PITH_MSG_REGISTER_WORDS)
+			m.mr[i] = w[i];
+		else
+			pith_ipc_buffer()->mr[i] = w[i];
+	}
+	return pith_send(ep, &m) == PITH_OK;
+}
+
+/* argc and the strings; each must be the child's own to write. */
+static int report_args(pith_cptr_t ep, int argc, char **argv)
+{
+	uint64_t w[PITH_MSG_MAX_WORDS] = {(uint64_t)argc};
+	char *bytes = (char *)&w[1];
+	size_t at = 0, room = sizeof(w) - sizeof(w[0]);
+
+	if (argc < 1 || argv[argc] != NULL)
+		return CHILD_STEP_ARGV;
+	for (int i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]) + 1;
+		char first = argv[i][0];
+
+		argv[i][0] = '#';
+		if (argv[i][0] != '#')
+			return CHILD_STEP_ARGV;
+		argv[i][0] = first;
+		if (at + len <= room)
+			memcpy(bytes + at, argv[i], len);
+		at += len;
+	}
+	return send_words(ep, CHILD_REPORT_ARGS, w, PITH_MSG_MAX_WORDS)
+		       ? CHILD_OK
+		       : CHILD_STEP_REPORT;
+}
+
+/* The named ranges, each looked up by name as well. */
+static int report_caps(pith_cptr_t ep, const struct pith_startinfo *si)
+{
+	uint64_t w[PITH_MSG_MAX_WORDS] = {si->ncaps};
+	unsigned n = 0;
+
+	if (pith_cap(CHILD_NO_CAP) != 0 ||
+	    pith_cap_range(CHILD_NO_CAP, &n) != 0 || n != 0)
+		return CHILD_STEP_LOOKUP;
+	for (unsigned i = 0; i < si->ncaps; i++) {
+		const struct pith_startinfo_cap *c = &si->named[i];
+		uint64_t *e = &w[1 + i * CHILD_CAP_WORDS];
+
+		if (pith_cap_range(c->name, &n) != c->slot || n != c->count ||
+		    pith_cap(c->name) != c->slot)
+			return CHILD_STEP_LOOKUP;
+		if (1 + (i + 1) * CHILD_CAP_WORDS > PITH_MSG_MAX_WORDS)
+			continue;
+		memcpy(e, c->name, sizeof(c->name));
+		e[2] = c->slot | (uint64_t)c->count << 32;
+		e[3] = cap_type(c->slot);
+	}
+	return send_words(ep, CHILD_REPORT_CAPS, w, PITH_MSG_MAX_WORDS)
+		       ? CHILD_OK
+		       : CHILD_STEP_REPORT;
+}
+
+static int report_place(pith_cptr_t ep, const struct pith_startinfo *si)
+{
+	volatile uint64_t local = 0;
+	uint64_t w[CHILD_PLACE_WORDS] = {
+		[CHILD_PLACE_MAIN] = (uint64_t)(uintptr_t)main,
+		[CHILD_PLACE_LOCAL] = (uint64_t)(uintptr_t)&local,
+		[CHILD_PLACE_STARTINFO] = (uint64_t)(uintptr_t)si,
+		[CHILD_PLACE_IPC] = (uint64_t)(uintptr_t)pith_ipc_buffer(),
+		[CHILD_PLACE_STACK_TOP] = si->stack_top,
+		[CHILD_PLACE_STACK_SIZE] = si->stack_size,
+		[CHILD_PLACE_BIAS] = si->load_bias,
+		[CHILD_PLACE_RELRO] = (uint64_t)(uintptr_t)words,
+		[CHILD_PLACE_FB_PADDR] = si->framebuffer.paddr,
+		[CHILD_PLACE_FB_WIDTH] = si->framebuffer.width,
+		[CHILD_PLACE_INITRD] = si->initrd_size,
+		[CHILD_PLACE_TSC] = si->tsc_khz,
+	};
+
+	memcpy(&w[CHILD_PLACE_RANDOM], si->random, sizeof(si->random));
+	return send_words(ep, CHILD_REPORT_PLACE, w, CHILD_PLACE_WORDS)
+		       ? CHILD_OK
+		       : CHILD_STEP_REPORT;
+}
+
+static int report(const struct pith_startinfo *si, int argc, char **argv)
+{
+	pith_cptr_t ep = pith_cap(CHILD_REPORT_CAP);
+	int step = CHILD_OK;
+
+	if (!relocated())
+		return CHILD_STEP_RELOC;
+	if (!ep)
+		return CHILD_STEP_LOOKUP;
+	step = report_args(ep, argc, argv);
+	if (step == CHILD_OK)
+		step = report_caps(ep, si);
+	if (step == CHILD_OK)
+		step = report_place(ep, si);
+	return step;
+}
+
+/* Report where the read-only table is, then write to it. */
+static int write_relro(const struct pith_startinfo *si)
+{
+	const char **volatile w = (const char **)(uintptr_t)words;
+	pith_cptr_t ep = pith_cap(CHILD_REPORT_CAP);
+
+	if (!ep || report_place(ep, si) != CHILD_OK)
+		return CHILD_STEP_REPORT;
+	w[0] = gamma;
+	return CHILD_STEP_RELOC; /* it should have faulted */
+}
+
+int main(int argc, char **argv)
 {
 	const struct pith_startinfo *si = pith_startinfo;
 
@@ -132,6 +284,10 @@ int main(void)
 	case CHILD_FAULT:
 		return (int)*(
 			volatile uint64_t *)(uintptr_t)CHILD_FAULT_ADDRESS;
+	case CHILD_REPORT:
+		return report(si, argc, argv);
+	case CHILD_WRITE_RELRO:
+		return write_relro(si);
 	default:
 		return CHILD_BAD_MODE;
 	}

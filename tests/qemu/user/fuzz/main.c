@@ -220,12 +220,14 @@ static void print_missed(void)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static char line[FUZZ_CALLS_MAX * 17 + 8];
 	struct rng r;
 	unsigned loaded;
 
+	(void)argc;
+	(void)argv;
 	if (!pith_bootinfo) {
 		pith_printf("fuzz: not the root task\n");
 		return 1;

@@ -13,10 +13,10 @@
  */
 #include "ktest.h"
 
-int main(void);
-
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	test_syscalls();
 	if (!alloc_init() || !vm_init()) {
 		expect_true("ktest_setup", false,

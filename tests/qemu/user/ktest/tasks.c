@@ -123,8 +123,8 @@ static struct pith_spawn_args task_args(uint64_t role, uint64_t exit_badge,
 		.priority = TASK_PRIORITY,
 		.cnode_bits = TASK_CNODE_BITS,
 		.stack_pages = TASK_STACK_PAGES,
-		.debug = {PITH_SLOT_DEBUG, 0, 0},
-		.exit_ep = {exit_ep, PITH_RIGHT_WRITE, exit_badge},
+		.debug = {PITH_SLOT_DEBUG, 0, 0, NULL},
+		.exit_ep = {exit_ep, PITH_RIGHT_WRITE, exit_badge, NULL},
 		.caps = cap,
 		.ncaps = 1,
 	};
@@ -173,9 +173,10 @@ static void destroy_case(const char *name, struct pith_process *p, unsigned n)
 /* pong first, which waits; then ping, which calls it. */
 static bool pingpong_spawn(struct tcase *t)
 {
-	const struct pith_spawn_cap to_pong = {pingpong_ep, PITH_RIGHT_READ, 0};
+	const struct pith_spawn_cap to_pong = {pingpong_ep, PITH_RIGHT_READ, 0,
+					       NULL};
 	const struct pith_spawn_cap to_ping = {pingpong_ep, PITH_RIGHT_WRITE,
-					       PING_BADGE};
+					       PING_BADGE, NULL};
 	struct pith_spawn_args a = task_args(TASKS_PONG, EXIT_PONG, &to_pong);
 
 	a.args[1] = SHOWN;
@@ -254,7 +255,8 @@ static void test_pingpong(void)
 static bool rr_spawn(struct tcase *t)
 {
 	static const uint8_t ut_bits = TASKS_RR_UNTYPED_BITS;
-	const struct pith_spawn_cap log = {pith_vm_frame(log_va), RIGHTS_RW, 0};
+	const struct pith_spawn_cap log = {pith_vm_frame(log_va), RIGHTS_RW, 0,
+					   NULL};
 
 	for (unsigned i = 0; i < RR_TASKS; i++) {
 		struct pith_spawn_args a =

@@ -10,8 +10,6 @@
 #include "lib/string.h"
 #include "pith/pith.h"
 
-int main(void);
-
 /* The one capability the parent passed: in caps.start. */
 static pith_cptr_t passed_cap(const struct pith_startinfo *si)
 {
@@ -117,10 +115,12 @@ static int round_robin(const struct pith_startinfo *si)
 	return TASKS_OK;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct pith_startinfo *si = pith_startinfo;
 
+	(void)argc;
+	(void)argv;
 	if (!si || strcmp(si->name, TASKS_NAME) != 0)
 		return TASKS_BAD_STARTINFO;
 	switch (si->args[0]) {
