@@ -1,0 +1,137 @@
+/*
+ * The heap's core: a memory allocator on pages from a page provider, so
+ * that the same code serves malloc() in user programs (pages from
+ * pith_vm_map_new(), sdk/libc/pages.c) and the host's unit tests (pages
+ * from the host, tests/host/libc).
+ *
+ * Design:
+ *  - Small requests (under HEAP_LARGE bytes) come from arenas: runs of
+ *    pages got from the provider, HEAP_ARENA_MIN bytes for the first and
+ *    twice the last one's size for each next, up to HEAP_ARENA_MAX (or
+ *    more, if one request needs more). An arena is a sequence of blocks
+ *    with boundary tags: each block has a 16-byte header (its size, two
+ *    flags, and a check word), and a free block also a footer (its size),
+ *    so that a freed block merges with both neighbours at once: no two
+ *    free blocks are ever next to each other. An arena that becomes wholly
+ *    free is given back, unless it is the last one.
+ *  - Free blocks sit in HEAP_BINS doubly-linked lists by size class (one
+ *    per power of two). An allocation looks in its own class first fit,
+ *    then takes the first block of the next non-empty class (which always
+ *    fits), and splits off what it does not need.
+ *  - Large requests (HEAP_LARGE bytes or more) get a mapping of their
+ *    own, given back as soon as they are freed.
+ *  - Every block is 16-byte aligned; larger alignments (any power of two)
+ *    are carved out of a bigger block.
+ *  - free() and realloc() check a pointer before they trust it: it must
+ *    lie in one of the heap's arenas or large mappings (a walk of two
+ *    short lists), be 16-byte aligned, and have a header whose check word
+ *    is its address mixed with the "in use" magic. A "free" magic there
+ *    is a double free; anything else is a pointer the heap never gave.
+ *
+ * Not thread-safe: one thread uses a heap at a time.
+ */
+#ifndef PITH_LIBC_HEAP_H
+#define PITH_LIBC_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HEAP_PAGE      ((size_t)4096)
+#define HEAP_ALIGN     ((size_t)16)	   /* of every block */
+#define HEAP_LARGE     ((size_t)64 << 10)  /* and more: a mapping of its own */
+#define HEAP_ARENA_MIN ((size_t)16 << 10)  /* the first arena */
+#define HEAP_ARENA_MAX ((size_t)256 << 10) /* arenas grow to this */
+#define HEAP_BINS      16		   /* size classes of free blocks */
+#define HEAP_SIZE_MAX  (1ull << 46)	   /* larger requests fail at once */
+
+/* Where a heap's memory comes from. */
+struct heap_pages {
+	/* Map `bytes` (a multiple of HEAP_PAGE) of new read-write memory,
+	 * page-aligned; NULL if there is none. */
+	void *(*map)(void *ctx, size_t bytes);
+	/* Give back a whole region that map() returned, with its size. */
+	void (*unmap)(void *ctx, void *p, size_t bytes);
+	void *ctx;
+};
+
+/* What heap_free() and heap_realloc() say about the pointer they get. */
+enum heap_status {
+	HEAP_OK,
+	HEAP_E_NO_MEMORY,   /* realloc: no memory for the new size */
+	HEAP_E_DOUBLE_FREE, /* the block is free already */
+	HEAP_E_FOREIGN,	    /* not a block in use from this heap (a large
+			     * block is unmapped when freed: freeing it
+			     * again says this) */
+	HEAP_E_CORRUPT,	    /* the block's neighbours are damaged */
+};
+
+struct heap_block; /* a block's header (heap.c) */
+struct heap_arena; /* the header at the start of an arena */
+struct heap_large; /* the header at the start of a large mapping */
+
+/* A heap. Its fields are heap.c's; a zeroed struct with `pages` and
+ * `next_arena` set (HEAP_INITIALIZER) is a valid empty heap. */
+struct heap {
+	struct heap_pages pages;
+	struct heap_arena *arenas;	    /* every arena, newest first */
+	struct heap_large *large;	    /* every large mapping */
+	struct heap_block *bins[HEAP_BINS]; /* free blocks by size class */
+	size_t next_arena;		    /* the size of the next arena */
+};
+
+/* A static initializer for an empty heap on the provider's functions
+ * and context (struct heap_pages). */
+#define HEAP_INITIALIZER(map_, unmap_, ctx_)                                   \
+	{                                                                      \
+		.pages = {map_, unmap_, ctx_}, .next_arena = HEAP_ARENA_MIN    \
+	}
+
+/* What a heap holds now (for tests and statistics). */
+struct heap_stats {
+	size_t arenas;	    /* arenas mapped */
+	size_t large;	    /* large mappings */
+	size_t mapped;	    /* bytes mapped: arenas and large mappings */
+	size_t used_blocks; /* blocks in use, arena and large */
+	size_t free_blocks; /* free blocks in arenas */
+	size_t free_bytes;  /* their bytes, headers included */
+};
+
+/* Make *h an empty heap on `pages` (the same as HEAP_INITIALIZER). */
+void heap_init(struct heap *h, const struct heap_pages *pages);
+
+/* At least `size` bytes aligned to `align` (0 or a power of two; below 16
+ * means 16). NULL if align is neither, align or size exceeds
+ * HEAP_SIZE_MAX, or the provider has no more memory. A size of 0 gives a
+ * unique block. */
+void *heap_alloc(struct heap *h, size_t size, size_t align);
+
+/* Give back the block at p (NULL: nothing to do). HEAP_E_DOUBLE_FREE or
+ * HEAP_E_FOREIGN if p is not a block in use, HEAP_E_CORRUPT if the
+ * headers next to it are damaged; the heap is then left alone. */
+enum heap_status heap_free(struct heap *h, void *p);
+
+/* Resize the block at p to `size` bytes, keeping its contents up to the
+ * smaller size: *out is its new address (p itself when it could grow or
+ * shrink in place). p NULL is heap_alloc(size, 16). HEAP_E_NO_MEMORY
+ * leaves p as it was (*out NULL); the other errors are heap_free()'s. Alignment
+ * beyond 16 is not kept. */
+enum heap_status heap_realloc(struct heap *h, void *p, size_t size, void **out);
+
+/* The usable bytes of the block in use at p (at least what was asked
+ * for), or 0 if p is not one. */
+size_t heap_usable(const struct heap *h, const void *p);
+
+/* Walk the whole heap and check every invariant: block sizes and check
+ * words, boundary tags and flags, no two free blocks next to each other,
+ * the bins hold exactly the free blocks, each in its class. NULL if all
+ * hold, else what is wrong. O(size of the heap): for tests. */
+const char *heap_check(const struct heap *h);
+
+/* Fill *s with what the heap holds now (walks every arena). */
+void heap_stats(const struct heap *h, struct heap_stats *s);
+
+/* A few words on a status: "double free", ... */
+const char *heap_status_text(enum heap_status st);
+
+#endif
