@@ -212,9 +212,9 @@ static enum pith_error irq_setup(void)
 		err = pith_tcb_bind_notification(PITH_SLOT_TCB, ctl.ntfn);
 	if (err == PITH_OK)
 		err = pith_irq_handler_set_notification(ctl.irq, ctl.ntfn);
+	/* A previous instance may have died with the line masked. */
 	if (err == PITH_OK)
-		err = pith_irq_handler_ack(
-			ctl.irq); /* a dead instance's mask */
+		err = pith_irq_handler_ack(ctl.irq);
 	return err;
 }
 
@@ -278,7 +278,9 @@ int main(int argc, char **argv)
 	ring_init(&rx, rx_buf, sizeof(rx_buf));
 	keymap_init(&keymap);
 	ctl.present = start();
-	pith_printf(ctl.present ? "%s: ready\n" : "%s: reads are refused\n",
-		    name);
+	if (ctl.present)
+		pith_printf("%s: ready\n", name);
+	else
+		pith_printf("%s: reads are refused\n", name);
 	pith_server_run(&srv);
 }
