@@ -3,20 +3,26 @@
 set(PITH_BOOT_CFG ${CMAKE_SOURCE_DIR}/kernel/boot.cfg)
 set(out ${PITH_OUT_DIR})
 
-# The initrd: the root task and the programs it starts.
+# The initrd: the root task, the servers it starts from the manifest
+# (cmake/PithServers.cmake lists them) and the programs they run.
+set(PITH_MANIFEST ${CMAKE_SOURCE_DIR}/servers/manifest)
+set(PITH_INITRD_FILES ${PITH_SERVER_OUTPUTS} ${PITH_MANIFEST})
 add_custom_command(OUTPUT ${out}/initrd
-  COMMAND mkinitrd -o ${out}/initrd ${out}/user/init
-  DEPENDS mkinitrd ${out}/user/init
+  COMMAND mkinitrd -o ${out}/initrd ${PITH_INITRD_FILES}
+  DEPENDS mkinitrd ${PITH_INITRD_FILES}
   COMMENT "Writing initrd"
   VERBATIM)
 
 # The test initrd: the same, plus the in-QEMU test programs (ktest, and
-# child and tasks, which ktest spawns).
+# child and tasks, which ktest spawns; the supervision test's programs and
+# manifest).
+set(PITH_TEST_INITRD_FILES ${PITH_INITRD_FILES} ${out}/user/ktest
+    ${out}/user/child ${out}/user/tasks ${out}/user/bench
+    ${out}/user/crashy ${out}/user/nocap ${out}/user/svtest
+    ${CMAKE_SOURCE_DIR}/tests/qemu/user/systest/systest.manifest)
 add_custom_command(OUTPUT ${out}/initrd-test
-  COMMAND mkinitrd -o ${out}/initrd-test ${out}/user/init ${out}/user/ktest
-          ${out}/user/child ${out}/user/tasks ${out}/user/bench
-  DEPENDS mkinitrd ${out}/user/init ${out}/user/ktest ${out}/user/child
-          ${out}/user/tasks ${out}/user/bench
+  COMMAND mkinitrd -o ${out}/initrd-test ${PITH_TEST_INITRD_FILES}
+  DEPENDS mkinitrd ${PITH_TEST_INITRD_FILES}
   COMMENT "Writing initrd-test"
   VERBATIM)
 

@@ -17,6 +17,8 @@ set(PITH_USER_FLAGS
   -fPIE -fno-stack-protector -fno-omit-frame-pointer
   -fno-asynchronous-unwind-tables)
 
+include(${CMAKE_CURRENT_LIST_DIR}/PithIdl.cmake)
+
 pith_add_lib(pithlib-kernel FREESTANDING OPTIONS ${PITH_KERNEL_FLAGS})
 pith_add_lib(pithlib-user FREESTANDING OPTIONS ${PITH_USER_FLAGS})
 
@@ -44,3 +46,19 @@ function(pith_add_user_program name)
     LINK_DEPENDS ${script})
 endfunction()
 
+# pith_add_server(<name> SOURCES <files...> [IDL <files.pidl...>])
+# A server of the system (servers/<name>/): a position-independent user
+# program, placed at random when init starts it, with the code of its own
+# protocols generated from IDL files (cmake/PithIdl.cmake). Every server
+# goes into the initrd; the manifest says which init starts.
+function(pith_add_server name)
+  cmake_parse_arguments(arg "" "" "SOURCES;IDL" ${ARGN})
+  if(name STREQUAL "init")
+    pith_add_user_program(${name} SOURCES ${arg_SOURCES})
+  else()
+    pith_add_user_program(${name} PIE SOURCES ${arg_SOURCES})
+  endif()
+  if(arg_IDL)
+    pith_idl(${name} ${arg_IDL})
+  endif()
+endfunction()

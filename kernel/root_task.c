@@ -295,6 +295,7 @@ static void fill_bootinfo(struct root *r, const struct boot_info *bi,
 		info->entropy_valid = 1;
 	}
 	info->tsc_khz = (uint32_t)(arch_tsc_hz() / 1000);
+	info->kernel_bytes = bi->kernel.size + mem_boot_allocated();
 	for (size_t i = 0; i < sizeof(info->cmdline) - 1 && cmdline[i]; i++)
 		info->cmdline[i] = cmdline[i];
 	info->size = (uint32_t)(sizeof(*info) +

@@ -1,36 +1,380 @@
 /*
  * init, the root task: the first user program, started by the kernel with
- * every capability in the system. For now it greets, reports what it was
- * given, and ends (which stops the machine); it will start and supervise
- * the servers named in its manifest.
+ * every capability in the system. It reads the manifest from the initrd,
+ * starts each server it names with exactly the capabilities its line
+ * grants, and then serves: the `init` protocol for its clients, and the
+ * exit and fault messages of its servers, which it restarts
+ * (docs/system.md).
  */
-#include "pith/pith.h"
+#include "init.h"
+
+#include "lib/cmdline.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "pith/random.h"
+
+struct server servers[INIT_SERVERS_MAX];
+unsigned nservers;
+pith_cptr_t init_ep;
+
+static struct manifest_server manifest[INIT_SERVERS_MAX];
+static uint32_t next_pid = 1;
+
+/* Scratch for one spawn's capability list: the framebuffer and initrd
+ * options give one entry per frame. */
+#define SPAWN_CAPS_MAX 2048
+static struct pith_spawn_cap spawn_caps[SPAWN_CAPS_MAX];
+
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pith_console_write(buf,
+			   n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+static void report_line(void *ctx, unsigned line, const char *msg)
+{
+	say("init: %s:%u: %s\n", (const char *)ctx, line, msg);
+}
+
+/* Add n frames from a range of init's slots, all under one name. */
+static bool add_frames(unsigned *n, struct pith_slot_range r, uint64_t rights,
+		       const char *name)
+{
+	for (uint64_t slot = r.start; slot < r.end; slot++) {
+		if (*n == SPAWN_CAPS_MAX)
+			return false;
+		spawn_caps[(*n)++] = (struct pith_spawn_cap){
+			.cap = slot, .rights = rights, .name = name};
+	}
+	return true;
+}
+
+/* The capability list of a server, as its manifest line says. */
+static bool build_caps(const struct server *s, unsigned *n,
+		       struct pith_spawn_args *args)
+{
+	const struct pith_bootinfo *bi = pith_bootinfo;
+	const struct manifest_server *m = s->m;
+
+	*n = 0;
+	spawn_caps[(*n)++] = (struct pith_spawn_cap){.cap = s->service,
+						     .rights = PITH_RIGHTS_ALL,
+						     .name = "service"};
+	for (unsigned i = 0; i < m->ncaps; i++) {
+		const struct manifest_cap *c = &m->caps[i];
+		struct pith_spawn_cap sc = {.name = c->name};
+		const struct manifest_server *t;
+
+		switch (c->kind) {
+		case MCAP_IOPORT:
+		case MCAP_IRQ:
+			sc.cap = s->held[i];
+			break;
+		case MCAP_ENDPOINT:
+			t = manifest_find(manifest, nservers, c->target);
+			sc.cap = servers[t - manifest].service;
+			sc.rights = PITH_RIGHT_WRITE | PITH_RIGHT_GRANT |
+				    PITH_RIGHT_GRANT_REPLY;
+			sc.badge = (uint64_t)s->index + 1;
+			break;
+		case MCAP_FRAMEBUFFER:
+			if (!add_frames(n, bi->fb_large_frames, 0, c->name) ||
+			    !add_frames(n, bi->fb_small_frames, 0, c->name))
+				return false;
+			args->framebuffer = &bi->framebuffer;
+			continue;
+		case MCAP_INITRD:
+			if (!add_frames(n, bi->initrd_frames, PITH_RIGHT_READ,
+					c->name))
+				return false;
+			args->initrd_size = bi->initrd_size;
+			continue;
+		case MCAP_ASID:
+			sc.cap = PITH_SLOT_ASID_POOL;
+			break;
+		case MCAP_INIT:
+		case MCAP_POWER:
+			sc.cap = init_ep;
+			sc.rights = PITH_RIGHT_WRITE | PITH_RIGHT_GRANT_REPLY;
+			sc.badge = BADGE_CLIENT | s->index |
+				   (c->kind == MCAP_POWER ? BADGE_POWER : 0);
+			break;
+		case MCAP_DEBUG:
+			args->debug =
+				(struct pith_spawn_cap){.cap = PITH_SLOT_DEBUG};
+			continue;
+		}
+		if (*n == SPAWN_CAPS_MAX)
+			return false;
+		spawn_caps[(*n)++] = sc;
+	}
+	return true;
+}
+
+/* The untyped blocks for `bytes` of memory: powers of two of at least
+ * 4 KiB, largest first. */
+static unsigned memory_blocks(uint64_t bytes, uint8_t *bits)
+{
+	unsigned n = 0;
+
+	bytes = (bytes + 4095) & ~4095ULL;
+	for (unsigned b = 40; b >= 12 && n < PITH_STARTINFO_MAX_UNTYPED; b--)
+		if (bytes & (1ULL << b))
+			bits[n++] = (uint8_t)b;
+	return n;
+}
+
+static uint64_t process_bytes(const struct server *s)
+{
+	const struct pith_process *p = &s->proc;
+
+	return (p->image.end - p->image.start) * 4096 + s->m->memory +
+	       (64ULL << p->cnode_bits) + 2048;
+}
+
+bool server_start(struct server *s)
+{
+	const struct manifest_server *m = s->m;
+	const char *argv[MANIFEST_ARGS_MAX + 1];
+	uint8_t bits[PITH_STARTINFO_MAX_UNTYPED];
+	struct pith_spawn_args args = {
+		.name = m->name,
+		.image = s->image,
+		.image_size = s->image_size,
+		.priority = m->priority,
+		.cnode_bits = m->cnode_bits,
+		.stack_pages = m->stack_pages,
+		.argv = argv,
+		.argc = m->nargs + 1,
+		.tsc_khz = pith_bootinfo->tsc_khz,
+		.exit_ep = {.cap = init_ep,
+			    .rights = PITH_RIGHT_WRITE,
+			    .badge = BADGE_EXIT | s->index},
+		.fault_ep = {.cap = init_ep,
+			     .rights = PITH_RIGHT_WRITE,
+			     .badge = BADGE_FAULT | s->index},
+	};
+	enum pith_error err;
+	unsigned ncaps;
+
+	argv[0] = m->name;
+	for (unsigned i = 0; i < m->nargs; i++)
+		argv[i + 1] = m->args[i];
+	for (unsigned i = 0; i < 4; i++)
+		args.random[i] = pith_random();
+	if (!build_caps(s, &ncaps, &args)) {
+		say("init: %s: more than %d capabilities\n", m->name,
+		    SPAWN_CAPS_MAX);
+		return false;
+	}
+	args.caps = spawn_caps;
+	args.ncaps = ncaps;
+	args.untyped_bits = bits;
+	args.nuntyped = memory_blocks(m->memory, bits);
+	err = pith_process_spawn(&args, &s->proc);
+	if (err != PITH_OK) {
+		if (s->proc.elf_error != ELF_OK)
+			say("init: %s: cannot start %s: %s\n", m->name,
+			    m->binary, elf_strerror(s->proc.elf_error));
+		else
+			say("init: %s: cannot start %s: %s\n", m->name,
+			    m->binary, pith_error_name(err));
+		return false;
+	}
+	s->pid = next_pid++;
+	s->state = SERVER_RUNNING;
+	s->memory = process_bytes(s);
+	return true;
+}
+
+void server_stop(struct server *s)
+{
+	pith_process_destroy(&s->proc);
+}
+
+/* Clients of a server init gave up on must not wait for it for ever:
+ * revoking its endpoint deletes every capability to it, and whoever was
+ * waiting on it wakes with PITH_E_ABORTED. */
+static void abandon(struct server *s)
+{
+	pith_cnode_revoke(PITH_SLOT_CNODE, s->service, PITH_SLOT_DEPTH);
+	pith_slot_free(s->service);
+	s->service = 0;
+}
+
+void server_ended(struct server *s, const char *why, bool failure)
+{
+	server_stop(s);
+	if (!failure) {
+		say("init: %s %s\n", s->m->name, why);
+		s->state = SERVER_EXITED;
+		return;
+	}
+	if (s->restarts >= s->m->restart_max) {
+		say("init: %s %s; restarted %u times: giving up\n", s->m->name,
+		    why, s->restarts);
+		s->state = SERVER_FAILED;
+		abandon(s);
+		return;
+	}
+	s->restarts++;
+	say("init: %s %s; restart %u of %u\n", s->m->name, why, s->restarts,
+	    s->m->restart_max);
+	s->state = SERVER_RESTARTING;
+	if (!server_start(s)) {
+		s->state = SERVER_FAILED;
+		abandon(s);
+	}
+}
+
+/* What a server needs from init before it can start: its binary, its
+ * endpoint, its ports and interrupts. */
+static bool prepare(struct server *s, const char *manifest_name)
+{
+	const struct manifest_server *m = s->m;
+	const struct pith_bootinfo *bi = pith_bootinfo;
+	struct cpio_entry file;
+	enum cpio_error why;
+	enum pith_error err;
+
+	if (pith_initrd_find(m->binary, &file, &why) != PITH_OK) {
+		say("init: %s:%u: %s: binary '%s': %s\n", manifest_name,
+		    m->line, m->name, m->binary, cpio_strerror(why));
+		return false;
+	}
+	s->image = file.data;
+	s->image_size = file.size;
+	for (unsigned i = 0; i < m->ncaps; i++) {
+		const struct manifest_cap *c = &m->caps[i];
+
+		if (c->kind == MCAP_FRAMEBUFFER && !bi->framebuffer.paddr) {
+			say("init: %s: no framebuffer; not started\n", m->name);
+			return false;
+		}
+		if (c->kind != MCAP_IOPORT && c->kind != MCAP_IRQ)
+			continue;
+		err = pith_slot_alloc(&s->held[i]);
+		if (err == PITH_OK && c->kind == MCAP_IOPORT)
+			err = pith_ioport_control_issue(
+				PITH_SLOT_IOPORT_CONTROL, PITH_SLOT_CNODE,
+				c->first, c->last, s->held[i], PITH_SLOT_DEPTH);
+		else if (err == PITH_OK)
+			err = pith_irq_control_get_isa(
+				PITH_SLOT_IRQ_CONTROL, PITH_SLOT_CNODE,
+				c->first, s->held[i], PITH_SLOT_DEPTH);
+		if (err != PITH_OK) {
+			say("init: %s:%u: %s: %s %u: %s\n", manifest_name,
+			    m->line, m->name,
+			    c->kind == MCAP_IOPORT ? "ports from" : "irq",
+			    c->first, pith_error_name(err));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Messages from the servers themselves: faults and exits. */
+static enum pith_dispatch supervise(struct pith_server *srv,
+				    struct pith_request *rq)
+{
+	uint64_t index = rq->badge & BADGE_INDEX;
+	struct server *s;
+	char why[96];
+
+	(void)srv;
+	if (!(rq->badge & (BADGE_FAULT | BADGE_EXIT)) || index >= nservers)
+		return PITH_DISPATCH_NOT_MINE;
+	s = &servers[index];
+	if (s->state != SERVER_RUNNING)
+		return PITH_DISPATCH_DEFERRED; /* stale: already handled */
+	if (rq->badge & BADGE_FAULT) {
+		uint64_t kind = rq->msg.label;
+
+		fmt_snprintf(
+			why, sizeof(why), "faulted: %s at 0x%llx (ip 0x%llx)",
+			kind == PITH_FAULT_PAGE		? "page fault"
+			: kind == PITH_FAULT_PROTECTION ? "protection fault"
+							: "exception",
+			(unsigned long long)rq->msg.w[PITH_FAULT_ADDRESS],
+			(unsigned long long)rq->msg.w[PITH_FAULT_IP]);
+		server_ended(s, why, true);
+	} else if (rq->msg.label == PITH_EXIT_LABEL && rq->msg.nwords >= 1) {
+		int64_t status = (int64_t)rq->msg.w[PITH_EXIT_STATUS];
+
+		fmt_snprintf(why, sizeof(why), "exited with status %lld",
+			     (long long)status);
+		server_ended(s, why, status != 0);
+	} else {
+		return PITH_DISPATCH_NOT_MINE;
+	}
+	return PITH_DISPATCH_DEFERRED; /* no reply: the sender is gone */
+}
+
+/* The manifest: its name from the command line (init.manifest=NAME). */
+static unsigned read_manifest(const char *name)
+{
+	struct cpio_entry file;
+	enum cpio_error why;
+
+	if (pith_initrd_find(name, &file, &why) != PITH_OK) {
+		say("init: no manifest '%s' in the initrd: %s\n", name,
+		    cpio_strerror(why));
+		return 0;
+	}
+	return manifest_parse(file.data, file.size, manifest, INIT_SERVERS_MAX,
+			      report_line, (void *)name);
+}
 
 int main(int argc, char **argv)
 {
-	const struct pith_bootinfo *bi = pith_bootinfo;
-	uint64_t ram = 0, devices = 0;
+	static char manifest_name[64] = "manifest";
+	static struct pith_server srv = {
+		.services = init_services,
+		.other = supervise,
+	};
+	unsigned n, started = 0;
 
 	(void)argc;
 	(void)argv;
-	pith_console_puts("init: hello from user mode\n");
-	if (!bi) {
+	if (!pith_bootinfo) {
 		pith_console_puts("init: no boot information\n");
 		return 1;
 	}
-	for (uint32_t i = 0; i < bi->untyped_count; i++) {
-		uint64_t size = 1ULL << bi->untyped_list[i].size_bits;
-
-		if (bi->untyped_list[i].device)
-			devices++;
-		else
-			ram += size;
+	cmdline_get(pith_bootinfo->cmdline, "init.manifest", manifest_name,
+		    sizeof(manifest_name));
+	say("init: starting the servers of '%s'\n", manifest_name);
+	if (pith_alloc_object(PITH_OBJ_ENDPOINT, 0, &init_ep) != PITH_OK) {
+		say("init: no memory for an endpoint\n");
+		return 1;
 	}
-	pith_printf("init: %u untyped capabilities: %llu KiB of RAM, %llu "
-		    "device regions; %llu free slots of %llu\n",
-		    bi->untyped_count, (unsigned long long)ram >> 10,
-		    (unsigned long long)devices,
-		    (unsigned long long)(bi->empty.end - bi->empty.start),
-		    (unsigned long long)1 << bi->cnode_size_bits);
-	return 0;
+	n = read_manifest(manifest_name);
+	for (unsigned i = 0; i < n; i++) {
+		servers[i] = (struct server){.m = &manifest[i], .index = i};
+		if (pith_alloc_object(PITH_OBJ_ENDPOINT, 0,
+				      &servers[i].service) != PITH_OK) {
+			say("init: no memory for endpoints\n");
+			return 1;
+		}
+	}
+	nservers = n;
+	for (unsigned i = 0; i < n; i++) {
+		struct server *s = &servers[i];
+
+		s->state = SERVER_NOT_STARTED;
+		if (prepare(s, manifest_name) && server_start(s))
+			started++;
+		else if (s->service)
+			abandon(s);
+	}
+	say("init: %u of %u servers started\n", started, n);
+	srv.ep = init_ep;
+	srv.nservices = init_nservices;
+	pith_server_run(&srv);
 }

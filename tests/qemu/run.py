@@ -87,21 +87,37 @@ def smash_magic(data):
 
 CASES = [
     Case("boot",
-         "The image boots from a SATA disk to the root task's hello; the "
-         "loader retries ExitBootServices after a stale map key; init gets "
-         "its capabilities and shuts the machine down through its Debug "
-         "capability.",
-         cmdline="init=init loader.test_stale_mapkey",
+         "The image boots from a SATA disk; the loader retries "
+         "ExitBootServices after a stale map key; init starts the servers "
+         "of systest.manifest, each with only the capabilities its line "
+         "grants: a client of a server that crashes gets an error, not a "
+         "hang, and the restarted server serves it; init gives up after the "
+         "restart limit; a server without port authority cannot reach the "
+         "serial port, and its fault is contained; the init protocol's "
+         "answers and errors (svtest, nocap, crashy).",
+         cmdline="init=init init.manifest=systest.manifest "
+                 "loader.test_stale_mapkey",
+         initrd="initrd-test",
          expect=["pith loader: command line: loglevel=info debug_exit "
-                 "init=init loader.test_stale_mapkey",
+                 "init=init init.manifest=systest.manifest "
+                 "loader.test_stale_mapkey",
                  "32 bytes of entropy from EFI_RNG_PROTOCOL",
                  "ExitBootServices took 2 attempts",
                  "0 pages writable and executable",
                  "timer: APIC timer",
-                 "init: hello from user mode",
-                 "debug: shutdown requested by 'init' with status 0"],
-         expect_re=[r"init: \d+ untyped capabilities: \d+ KiB of RAM"],
-         exit_code=EXIT_PASS),
+                 "init: starting the servers of 'systest.manifest'",
+                 "init: 3 of 3 servers started",
+                 "svtest: hello",
+                 "init: crashy faulted: page fault at 0x0 (ip 0x",
+                 "; restart 1 of 2",
+                 "init: crashy faulted: page fault at 0x0 (ip 0x",
+                 "; restarted 2 times: giving up",
+                 "nocap: trying the port instruction",
+                 "init: nocap faulted: protection fault at 0x0 (ip 0x",
+                 "; restarted 0 times: giving up",
+                 "svtest: 0 failures"],
+         expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
+         tests=19, exit_code=EXIT_PASS),
     Case("user",
          "Booted as a USB stick without EFI_RNG_PROTOCOL: ktest checks the "
          "system-call edge and the capability API (every invocation and its "

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define PITH_BOOTINFO_MAGIC   0x4f464e49544f4f42ULL /* "BOOTINFO" */
-#define PITH_BOOTINFO_VERSION 2
+#define PITH_BOOTINFO_VERSION 3
 
 /* Fixed slots of the root task's CNode. */
 enum pith_root_slot {
@@ -79,6 +79,10 @@ struct pith_bootinfo {
 	 * coverage, and no frames). */
 	struct pith_slot_range kcov_frames;
 	uint64_t kcov_edges;
+	/* RAM the kernel keeps for itself: its image and what it allocated
+	 * while booting (its page tables, the root task's first objects);
+	 * with the untyped memory and the initrd, that is all the RAM. */
+	uint64_t kernel_bytes;
 	char cmdline[1024]; /* the kernel command line */
 	struct pith_untyped_desc untyped_list[];
 };

@@ -1,0 +1,71 @@
+/*
+ * init, the root task: starts the servers of the manifest, supervises
+ * them and answers the `init` protocol (docs/system.md).
+ */
+#ifndef INIT_INIT_H
+#define INIT_INIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "manifest.h"
+#include "pith/pith.h"
+#include "pith/server.h"
+
+#define INIT_SERVERS_MAX 32
+
+/* Badges of init's endpoint: who a message comes from. */
+#define BADGE_FAULT  (1ULL << 62) /* | index: a server's fault */
+#define BADGE_EXIT   (1ULL << 61) /* | index: a server's exit message */
+#define BADGE_CLIENT (1ULL << 60) /* | index: the init protocol */
+#define BADGE_POWER  (1ULL << 59) /* with BADGE_CLIENT: may reboot */
+#define BADGE_INDEX  0xffffULL
+
+enum server_state {
+	SERVER_RUNNING = 0,
+	SERVER_RESTARTING = 1,
+	SERVER_FAILED = 2,	/* given up after its restarts */
+	SERVER_NOT_STARTED = 3, /* its line or its binary was bad */
+	SERVER_EXITED = 4,	/* ended with status 0 */
+};
+
+struct server {
+	const struct manifest_server *m;
+	unsigned index;
+	uint32_t pid;
+	enum server_state state;
+	unsigned restarts;
+	pith_cptr_t service; /* its endpoint (init keeps the original) */
+	pith_cptr_t held[MANIFEST_CAPS_MAX]; /* ports and IRQs it is given */
+	const void *image;
+	uint64_t image_size;
+	struct pith_process proc;
+	uint64_t memory; /* bytes it was given, for `ps` */
+};
+
+extern struct server servers[INIT_SERVERS_MAX];
+extern unsigned nservers;
+extern pith_cptr_t init_ep;
+
+/* Start (or start again) a server; false if it could not be. */
+bool server_start(struct server *s);
+/* Stop a server and take it down (its endpoint stays). */
+void server_stop(struct server *s);
+/* A server ended (a fault, an exit, a kill): restart it within its
+ * limit, or give up on it. */
+void server_ended(struct server *s, const char *why, bool failure);
+
+/* The `init` protocol's handlers (service.c). */
+extern const struct pith_service init_services[];
+extern const unsigned init_nservices;
+
+/* Power (power.c): turn the machine off or restart it; they return only
+ * if they failed. */
+enum pith_error power_off(void);
+enum pith_error power_reboot(void);
+
+/* Memory (service.c): as the `init` protocol's mem method. */
+void memory_figures(uint64_t *total, uint64_t *kernel, uint64_t *used,
+		    uint64_t *available);
+
+#endif
