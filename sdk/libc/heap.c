@@ -1,9 +1,10 @@
 /*
  * The heap's core (heap.h has the design).
  *
- * An arena:
+ * Every region the heap maps starts with a struct heap_region, on one of
+ * three lists: arenas, large mappings, spares. An arena:
  *
- *   [struct heap_arena][block][block]...[block][sentinel]
+ *   [struct heap_region][block][block]...[block][sentinel]
  *
  * A block starts with its header: `head` (its size, a multiple of 16,
  * with the flags USED, PREV_USED, LARGE in the low bits) and `check`
@@ -17,10 +18,13 @@
  *
  * A large mapping:
  *
- *   [struct heap_large] ... [header][the block's bytes up to the end]
+ *   [struct heap_region] ... [header][the block's bytes up to the end]
  *
  * with the header just before the (aligned) pointer handed out, flagged
- * USED | LARGE, its size reaching the mapping's end.
+ * USED | LARGE, its size reaching the region's end.
+ *
+ * A spare is a region the heap no longer uses, kept whole for the next
+ * arena or large block that fits in it.
  */
 #include "heap.h"
 
@@ -35,6 +39,7 @@
 #define MAGIC_FREE  0xc2b2ae3d27d4eb4fu
 #define MAGIC_ARENA 0x165667b19e3779f9u
 #define MAGIC_LARGE 0x27d4eb2f165667c5u
+#define MAGIC_SPARE 0x85ebca77c2b2ae63u
 
 struct heap_block {
 	size_t head;	 /* size | flags */
@@ -43,25 +48,18 @@ struct heap_block {
 	struct heap_block *next, *prev; /* its bin */
 };
 
-struct heap_arena {
-	struct heap_arena *next, *prev;
-	size_t size;	 /* bytes mapped */
-	uintptr_t check; /* the address ^ MAGIC_ARENA */
-};
-
-struct heap_large {
-	struct heap_large *next, *prev;
-	size_t size;	 /* bytes mapped */
-	uintptr_t check; /* the address ^ MAGIC_LARGE */
+struct heap_region {
+	struct heap_region *next, *prev; /* on its list */
+	size_t size;			 /* bytes mapped */
+	uintptr_t check; /* the address ^ MAGIC_ARENA, _LARGE or _SPARE */
 };
 
 #define HDR	       offsetof(struct heap_block, next) /* 16 */
 #define MIN_BLOCK      48 /* header, bin links, footer; a multiple of 16 */
-#define ARENA_OVERHEAD (sizeof(struct heap_arena) + HDR) /* + sentinel */
+#define ARENA_OVERHEAD (sizeof(struct heap_region) + HDR) /* + sentinel */
 
 _Static_assert(HDR == HEAP_ALIGN, "headers keep blocks 16-byte aligned");
-_Static_assert(sizeof(struct heap_arena) % HEAP_ALIGN == 0, "aligned");
-_Static_assert(sizeof(struct heap_large) % HEAP_ALIGN == 0, "aligned");
+_Static_assert(sizeof(struct heap_region) % HEAP_ALIGN == 0, "aligned");
 _Static_assert(MIN_BLOCK >= sizeof(struct heap_block) + sizeof(size_t),
 	       "a free block holds its links and footer");
 
@@ -192,69 +190,134 @@ static void carve(struct heap *h, struct heap_block *b, size_t need)
 	mark_free(h, rest, size - need);
 }
 
+/* ---- regions ----------------------------------------------------------- */
+
+static void region_push(struct heap_region **list, struct heap_region *r,
+			uintptr_t magic)
+{
+	r->check = (uintptr_t)r ^ magic;
+	r->prev = NULL;
+	r->next = *list;
+	if (r->next)
+		r->next->prev = r;
+	*list = r;
+}
+
+static void region_unlink(struct heap_region **list, struct heap_region *r)
+{
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		*list = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+}
+
+/* Does region r hold the address v (past its header)? */
+static bool region_holds(const struct heap_region *r, uintptr_t v)
+{
+	return v >= (uintptr_t)r + sizeof(*r) && v < (uintptr_t)r + r->size;
+}
+
+/* Give every spare back to the provider. */
+static void drop_spares(struct heap *h)
+{
+	while (h->spares) {
+		struct heap_region *r = h->spares;
+
+		region_unlink(&h->spares, r);
+		h->pages.unmap(h->pages.ctx, r, r->size);
+	}
+}
+
+/* The smallest spare of at least `want` bytes, taken off the list; NULL
+ * if none is that big. */
+static struct heap_region *take_spare(struct heap *h, size_t want)
+{
+	struct heap_region *best = NULL;
+
+	for (struct heap_region *r = h->spares; r; r = r->next) {
+		if (r->size >= want && (!best || r->size < best->size))
+			best = r;
+	}
+	if (best)
+		region_unlink(&h->spares, best);
+	return best;
+}
+
+/* A region of at least `want` bytes (a multiple of HEAP_PAGE), `prefer`
+ * if the provider has that much: a spare first, then new pages; when the
+ * provider has none, the spares go back to it (they may be what it lacks:
+ * slots, mappings) and it is asked once more. r->size is its size. */
+static struct heap_region *get_region(struct heap *h, size_t want,
+				      size_t prefer)
+{
+	struct heap_region *r = take_spare(h, want);
+
+	if (!r && prefer > want) {
+		r = h->pages.map(h->pages.ctx, prefer);
+		if (r)
+			r->size = prefer;
+	}
+	if (!r) {
+		r = h->pages.map(h->pages.ctx, want);
+		if (!r && h->spares) {
+			drop_spares(h);
+			r = h->pages.map(h->pages.ctx, want);
+		}
+		if (r)
+			r->size = want;
+	}
+	return r;
+}
+
 /* ---- arenas ------------------------------------------------------------ */
 
-static struct heap_block *first_block(struct heap_arena *a)
+static struct heap_block *first_block(struct heap_region *a)
 {
 	return at(a, sizeof(*a));
 }
 
-static struct heap_block *sentinel(struct heap_arena *a)
+static struct heap_block *sentinel(struct heap_region *a)
 {
 	return at(a, a->size - HDR);
 }
 
 /* A new arena with room for a block of `need` bytes, its one free block
- * in the bins; NULL if the provider has no memory. */
+ * in the bins; NULL if there is no memory. */
 static struct heap_block *grow(struct heap *h, size_t need)
 {
 	size_t want = round_up(need + ARENA_OVERHEAD, HEAP_PAGE);
-	size_t size = h->next_arena > want ? h->next_arena : want;
-	struct heap_arena *a = h->pages.map(h->pages.ctx, size);
+	struct heap_region *a = get_region(h, want, h->next_arena);
 	struct heap_block *end;
 
-	if (!a && size > want) {
-		size = want;
-		a = h->pages.map(h->pages.ctx, size);
-	}
 	if (!a)
 		return NULL;
 	if (h->next_arena < HEAP_ARENA_MAX)
 		h->next_arena *= 2;
-	a->size = size;
-	a->check = (uintptr_t)a ^ MAGIC_ARENA;
-	a->prev = NULL;
-	a->next = h->arenas;
-	if (a->next)
-		a->next->prev = a;
-	h->arenas = a;
+	region_push(&h->arenas, a, MAGIC_ARENA);
 	end = sentinel(a);
 	end->head = USED;
 	end->check = (uintptr_t)end ^ MAGIC_USED;
-	mark_free(h, first_block(a), size - ARENA_OVERHEAD);
+	mark_free(h, first_block(a), a->size - ARENA_OVERHEAD);
 	return first_block(a);
 }
 
-/* Give back the arena if its only block, b, is free and it is not the
+/* Make the arena a spare if its only block, b, is free and it is not the
  * heap's last arena. */
-static void shrink(struct heap *h, struct heap_arena *a, struct heap_block *b)
+static void shrink(struct heap *h, struct heap_region *a, struct heap_block *b)
 {
 	if (b != first_block(a) || after(b) != sentinel(a) ||
 	    (!a->next && !a->prev))
 		return;
 	bin_remove(h, b);
-	if (a->prev)
-		a->prev->next = a->next;
-	else
-		h->arenas = a->next;
-	if (a->next)
-		a->next->prev = a->prev;
-	h->pages.unmap(h->pages.ctx, a, a->size);
+	region_unlink(&h->arenas, a);
+	region_push(&h->spares, a, MAGIC_SPARE);
 }
 
 /* Free the block in use b (of arena a, if it may be the arena's last
  * block in use), merging it with its free neighbours. */
-static void release(struct heap *h, struct heap_block *b, struct heap_arena *a)
+static void release(struct heap *h, struct heap_block *b, struct heap_region *a)
 {
 	size_t size = bsize(b);
 	struct heap_block *next = after(b);
@@ -333,52 +396,39 @@ static void *alloc_small(struct heap *h, size_t size, size_t align)
 
 static void *alloc_large(struct heap *h, size_t size, size_t align)
 {
-	size_t bytes = round_up(sizeof(struct heap_large) + HDR + align + size,
+	size_t bytes = round_up(sizeof(struct heap_region) + HDR + align + size,
 				HEAP_PAGE);
-	struct heap_large *l = h->pages.map(h->pages.ctx, bytes);
-	uintptr_t end;
+	struct heap_region *l = get_region(h, bytes, bytes);
 	struct heap_block *b;
 	char *p;
 
 	if (!l)
 		return NULL;
-	l->size = bytes;
-	l->check = (uintptr_t)l ^ MAGIC_LARGE;
-	l->prev = NULL;
-	l->next = h->large;
-	if (l->next)
-		l->next->prev = l;
-	h->large = l;
+	region_push(&h->large, l, MAGIC_LARGE);
 	p = (char *)round_up((uintptr_t)l + sizeof(*l) + HDR, align);
-	end = (uintptr_t)l + bytes;
 	b = header(p);
-	b->head = (end - (uintptr_t)b) | USED | LARGE;
+	b->head = ((uintptr_t)l + l->size - (uintptr_t)b) | USED | LARGE;
 	b->check = (uintptr_t)b ^ MAGIC_USED;
 	return p;
 }
 
-static void free_large(struct heap *h, struct heap_large *l)
+static void free_large(struct heap *h, struct heap_region *l)
 {
-	if (l->prev)
-		l->prev->next = l->next;
-	else
-		h->large = l->next;
-	if (l->next)
-		l->next->prev = l->prev;
-	h->pages.unmap(h->pages.ctx, l, l->size);
+	region_unlink(&h->large, l);
+	region_push(&h->spares, l, MAGIC_SPARE);
 }
 
 /* ---- checking a pointer ------------------------------------------------ */
 
-/* Where a block in use lives. */
+/* Where a block in use lives: an arena or a large mapping. */
 struct place {
 	struct heap_block *b;
-	struct heap_arena *arena; /* or */
-	struct heap_large *large;
+	struct heap_region *arena;
+	struct heap_region *large;
 };
 
 /* Does the block in use b, in arena a, have sane neighbours? */
-static bool neighbours_sane(struct heap_arena *a, struct heap_block *b)
+static bool neighbours_sane(struct heap_region *a, struct heap_block *b)
 {
 	struct heap_block *next, *prev;
 
@@ -397,8 +447,28 @@ static bool neighbours_sane(struct heap_arena *a, struct heap_block *b)
 	       after(prev) == b;
 }
 
+/* The region of `list` that holds v, or NULL. */
+static struct heap_region *region_of(struct heap_region *list, uintptr_t v)
+{
+	for (struct heap_region *r = list; r; r = r->next) {
+		if (region_holds(r, v))
+			return r;
+	}
+	return NULL;
+}
+
+/* The large block at p: HEAP_OK if its header is the one alloc_large()
+ * wrote, reaching to the end of l. */
+static enum heap_status check_large(struct heap_region *l, struct heap_block *b)
+{
+	if (!(b->head & LARGE) || (uintptr_t)after(b) != (uintptr_t)l + l->size)
+		return HEAP_E_FOREIGN;
+	return HEAP_OK;
+}
+
 /* Find the block in use whose pointer is p: HEAP_OK and *where, or why
- * p is not one. */
+ * p is not one. A pointer into a spare (a freed large block, or an arena
+ * given up when its last block was freed) is a double free. */
 static enum heap_status locate(const struct heap *h, const void *p,
 			       struct place *where)
 {
@@ -406,32 +476,22 @@ static enum heap_status locate(const struct heap *h, const void *p,
 	struct heap_block *b = header(p);
 
 	*where = (struct place){.b = b};
-	if (v % HEAP_ALIGN)
+	if (v % HEAP_ALIGN || v - HDR < HDR)
 		return HEAP_E_FOREIGN;
-	for (struct heap_arena *a = h->arenas; a && !where->arena;
-	     a = a->next) {
-		if (v >= (uintptr_t)first_block(a) + HDR &&
-		    v < (uintptr_t)sentinel(a))
-			where->arena = a;
-	}
-	for (struct heap_large *l = h->large;
-	     l && !where->arena && !where->large; l = l->next) {
-		if (v >= (uintptr_t)l + sizeof(*l) + HDR &&
-		    v < (uintptr_t)l + l->size)
-			where->large = l;
-	}
+	where->arena = region_of(h->arenas, v - HDR);
+	if (where->arena && v >= (uintptr_t)sentinel(where->arena))
+		where->arena = NULL; /* the sentinel is no block */
+	if (!where->arena)
+		where->large = region_of(h->large, v - HDR);
 	if (!where->arena && !where->large)
-		return HEAP_E_FOREIGN;
+		return region_of(h->spares, v) ? HEAP_E_DOUBLE_FREE
+					       : HEAP_E_FOREIGN;
 	if (is(b, MAGIC_FREE)) /* possibly merged into the block before */
 		return HEAP_E_DOUBLE_FREE;
 	if (!is(b, MAGIC_USED) || !(b->head & USED))
 		return HEAP_E_FOREIGN;
 	if (where->large)
-		return (b->head & LARGE) && (uintptr_t)after(b) ==
-						    (uintptr_t)where->large +
-							    where->large->size
-			       ? HEAP_OK
-			       : HEAP_E_FOREIGN;
+		return check_large(where->large, b);
 	if (b->head & LARGE)
 		return HEAP_E_FOREIGN;
 	return neighbours_sane(where->arena, b) ? HEAP_OK : HEAP_E_CORRUPT;
@@ -544,7 +604,7 @@ const char *heap_status_text(enum heap_status st)
 /* ---- checks and statistics --------------------------------------------- */
 
 /* Walk arena a's blocks: NULL if they are consistent; counts into *s. */
-static const char *check_arena(struct heap_arena *a, struct heap_stats *s)
+static const char *check_arena(struct heap_region *a, struct heap_stats *s)
 {
 	struct heap_block *b = first_block(a), *end = sentinel(a);
 	bool prev_used = true;
@@ -582,7 +642,7 @@ static const char *check_arena(struct heap_arena *a, struct heap_stats *s)
 
 static bool in_arenas(const struct heap *h, const struct heap_block *b)
 {
-	for (struct heap_arena *a = h->arenas; a; a = a->next) {
+	for (struct heap_region *a = h->arenas; a; a = a->next) {
 		if ((uintptr_t)b >= (uintptr_t)first_block(a) &&
 		    (uintptr_t)b < (uintptr_t)sentinel(a))
 			return true;
@@ -615,27 +675,39 @@ static const char *check_bins(const struct heap *h, size_t free_blocks)
 	return n == free_blocks ? NULL : "a free block is in no bin";
 }
 
+/* Each region of `list`: its check word; counts into *n and *bytes. */
+static bool check_list(const struct heap_region *list, uintptr_t magic,
+		       size_t *n, size_t *bytes)
+{
+	for (const struct heap_region *r = list; r; r = r->next) {
+		if (r->check != ((uintptr_t)r ^ magic) || r->size % HEAP_PAGE ||
+		    (r->next && r->next->prev != r))
+			return false;
+		(*n)++;
+		*bytes += r->size;
+	}
+	return true;
+}
+
 static const char *walk(const struct heap *h, struct heap_stats *s)
 {
+	size_t bytes = 0;
 	const char *why;
 
 	*s = (struct heap_stats){0};
-	for (struct heap_arena *a = h->arenas; a; a = a->next) {
-		if (a->check != ((uintptr_t)a ^ MAGIC_ARENA))
-			return "an arena's check word is wrong";
+	if (!check_list(h->arenas, MAGIC_ARENA, &s->arenas, &bytes))
+		return "an arena's header is damaged";
+	if (!check_list(h->large, MAGIC_LARGE, &s->large, &bytes))
+		return "a large mapping's header is damaged";
+	if (!check_list(h->spares, MAGIC_SPARE, &s->spares, &s->spare_bytes))
+		return "a spare's header is damaged";
+	s->mapped = bytes + s->spare_bytes;
+	for (struct heap_region *a = h->arenas; a; a = a->next) {
 		why = check_arena(a, s);
 		if (why)
 			return why;
-		s->arenas++;
-		s->mapped += a->size;
 	}
-	for (struct heap_large *l = h->large; l; l = l->next) {
-		if (l->check != ((uintptr_t)l ^ MAGIC_LARGE))
-			return "a large mapping's check word is wrong";
-		s->large++;
-		s->used_blocks++;
-		s->mapped += l->size;
-	}
+	s->used_blocks += s->large;
 	return check_bins(h, s->free_blocks);
 }
 
@@ -649,4 +721,9 @@ const char *heap_check(const struct heap *h)
 void heap_stats(const struct heap *h, struct heap_stats *s)
 {
 	walk(h, s);
+}
+
+void heap_trim(struct heap *h)
+{
+	drop_spares(h);
 }

@@ -5,28 +5,38 @@
  * from the host, tests/host/libc).
  *
  * Design:
- *  - Small requests (under HEAP_LARGE bytes) come from arenas: runs of
- *    pages got from the provider, HEAP_ARENA_MIN bytes for the first and
- *    twice the last one's size for each next, up to HEAP_ARENA_MAX (or
- *    more, if one request needs more). An arena is a sequence of blocks
- *    with boundary tags: each block has a 16-byte header (its size, two
- *    flags, and a check word), and a free block also a footer (its size),
- *    so that a freed block merges with both neighbours at once: no two
- *    free blocks are ever next to each other. An arena that becomes wholly
- *    free is given back, unless it is the last one.
+ *  - Small requests (under HEAP_LARGE bytes) come from arenas: regions
+ *    got from the provider, HEAP_ARENA_MIN bytes for the first and twice
+ *    the last one's size for each next, up to HEAP_ARENA_MAX (or more, if
+ *    one request needs more). An arena is a sequence of blocks with
+ *    boundary tags: each block has a 16-byte header (its size, two flags,
+ *    and a check word), and a free block also a footer (its size), so
+ *    that a freed block merges with both neighbours at once: no two free
+ *    blocks are ever next to each other.
  *  - Free blocks sit in HEAP_BINS doubly-linked lists by size class (one
  *    per power of two). An allocation looks in its own class first fit,
  *    then takes the first block of the next non-empty class (which always
  *    fits), and splits off what it does not need.
- *  - Large requests (HEAP_LARGE bytes or more) get a mapping of their
- *    own, given back as soon as they are freed.
+ *  - Large requests (HEAP_LARGE bytes or more) get a region of their own.
+ *  - Regions are kept, not given back: a freed large block's region, and
+ *    an arena that becomes wholly free (unless it is the last one),
+ *    become spares, and the next arena or large block takes the smallest
+ *    spare it fits in before it asks the provider for pages. In Pith a
+ *    frame's memory returns to its untyped block only once everything
+ *    made from the block is gone, so pages given back would be lost to
+ *    the program; kept, they are used again. The heap never holds more
+ *    than it once used at its peak. When the provider has no more pages,
+ *    the spares go back to it (they may hold what it lacks: slots, or
+ *    room in the address space) and it is asked once more; heap_trim()
+ *    gives them back at once.
  *  - Every block is 16-byte aligned; larger alignments (any power of two)
  *    are carved out of a bigger block.
  *  - free() and realloc() check a pointer before they trust it: it must
- *    lie in one of the heap's arenas or large mappings (a walk of two
- *    short lists), be 16-byte aligned, and have a header whose check word
- *    is its address mixed with the "in use" magic. A "free" magic there
- *    is a double free; anything else is a pointer the heap never gave.
+ *    lie in one of the heap's arenas or large blocks (a walk of short
+ *    lists), be 16-byte aligned, and have a header whose check word is
+ *    its address mixed with the "in use" magic. A "free" magic there, or
+ *    a pointer into a spare, is a double free; anything else a pointer
+ *    the heap never gave.
  *
  * Not thread-safe: one thread uses a heap at a time.
  */
@@ -60,22 +70,20 @@ enum heap_status {
 	HEAP_OK,
 	HEAP_E_NO_MEMORY,   /* realloc: no memory for the new size */
 	HEAP_E_DOUBLE_FREE, /* the block is free already */
-	HEAP_E_FOREIGN,	    /* not a block in use from this heap (a large
-			     * block is unmapped when freed: freeing it
-			     * again says this) */
+	HEAP_E_FOREIGN,	    /* not a block in use from this heap */
 	HEAP_E_CORRUPT,	    /* the block's neighbours are damaged */
 };
 
-struct heap_block; /* a block's header (heap.c) */
-struct heap_arena; /* the header at the start of an arena */
-struct heap_large; /* the header at the start of a large mapping */
+struct heap_block;  /* a block's header (heap.c) */
+struct heap_region; /* the header of a region: arena, large block, spare */
 
 /* A heap. Its fields are heap.c's; a zeroed struct with `pages` and
  * `next_arena` set (HEAP_INITIALIZER) is a valid empty heap. */
 struct heap {
 	struct heap_pages pages;
-	struct heap_arena *arenas;	    /* every arena, newest first */
-	struct heap_large *large;	    /* every large mapping */
+	struct heap_region *arenas;	    /* every arena, newest first */
+	struct heap_region *large;	    /* every large block's region */
+	struct heap_region *spares;	    /* regions kept for reuse */
 	struct heap_block *bins[HEAP_BINS]; /* free blocks by size class */
 	size_t next_arena;		    /* the size of the next arena */
 };
@@ -89,9 +97,11 @@ struct heap {
 
 /* What a heap holds now (for tests and statistics). */
 struct heap_stats {
-	size_t arenas;	    /* arenas mapped */
-	size_t large;	    /* large mappings */
-	size_t mapped;	    /* bytes mapped: arenas and large mappings */
+	size_t arenas;	    /* arenas */
+	size_t large;	    /* large blocks, each in a region of its own */
+	size_t spares;	    /* regions kept for reuse */
+	size_t spare_bytes; /* their bytes */
+	size_t mapped;	    /* bytes of every region, spares included */
 	size_t used_blocks; /* blocks in use, arena and large */
 	size_t free_blocks; /* free blocks in arenas */
 	size_t free_bytes;  /* their bytes, headers included */
@@ -114,22 +124,26 @@ enum heap_status heap_free(struct heap *h, void *p);
 /* Resize the block at p to `size` bytes, keeping its contents up to the
  * smaller size: *out is its new address (p itself when it could grow or
  * shrink in place). p NULL is heap_alloc(size, 16). HEAP_E_NO_MEMORY
- * leaves p as it was (*out NULL); the other errors are heap_free()'s. Alignment
- * beyond 16 is not kept. */
+ * leaves p as it was (*out NULL); the other errors are heap_free()'s.
+ * Alignment beyond 16 is not kept. */
 enum heap_status heap_realloc(struct heap *h, void *p, size_t size, void **out);
 
 /* The usable bytes of the block in use at p (at least what was asked
  * for), or 0 if p is not one. */
 size_t heap_usable(const struct heap *h, const void *p);
 
-/* Walk the whole heap and check every invariant: block sizes and check
- * words, boundary tags and flags, no two free blocks next to each other,
- * the bins hold exactly the free blocks, each in its class. NULL if all
- * hold, else what is wrong. O(size of the heap): for tests. */
+/* Walk the whole heap and check every invariant: region headers, block
+ * sizes and check words, boundary tags and flags, no two free blocks next
+ * to each other, the bins hold exactly the free blocks, each in its
+ * class. NULL if all hold, else what is wrong. O(size of the heap): for
+ * tests. */
 const char *heap_check(const struct heap *h);
 
 /* Fill *s with what the heap holds now (walks every arena). */
 void heap_stats(const struct heap *h, struct heap_stats *s);
+
+/* Give every spare region back to the provider. */
+void heap_trim(struct heap *h);
 
 /* A few words on a status: "double free", ... */
 const char *heap_status_text(enum heap_status st);

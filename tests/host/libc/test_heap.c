@@ -8,6 +8,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 struct provider {
 	size_t budget; /* pages it may still give */
+	bool leaky;    /* pages unmapped do not come back to the budget */
 	size_t maps, unmaps;
 	struct {
 		void *p;
@@ -60,7 +62,8 @@ static void unmap(void *ctx, void *p, size_t bytes)
 			continue;
 		assert_int_equal(pv->region[i].bytes, bytes);
 		pv->region[i] = pv->region[--pv->nregions];
-		pv->budget += bytes / HEAP_PAGE;
+		if (!pv->leaky)
+			pv->budget += bytes / HEAP_PAGE;
 		pv->unmaps++;
 		free(p);
 		return;
@@ -212,55 +215,160 @@ static void test_coalescing(void **state)
 	check(h);
 }
 
-/* Arenas grow, and all but the last go back when they are wholly free. */
-static void test_arenas_given_back(void **state)
+/* Arenas grow; all but the last become spares when they are wholly
+ * free, and the next arenas are those spares again, not new pages. */
+static void test_arenas_kept(void **state)
 {
 	struct fixture *f = *state;
 	struct heap *h = &f->heap;
 	void *p[400];
 	struct heap_stats s;
+	size_t maps;
 
-	for (int i = 0; i < 400; i++)
-		assert_non_null(p[i] = heap_alloc(h, 2000, 0));
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 400; i++)
+			assert_non_null(p[i] = heap_alloc(h, 2000, 0));
+		heap_stats(h, &s);
+		assert_true(s.arenas > 2);
+		assert_int_equal(s.spares, 0);
+		assert_true(s.mapped >= (size_t)400 * 2000);
+		check(h);
+		if (round == 0) /* arenas double: few regions for the lot */
+			assert_true(f->pv.maps < 10);
+		else /* the spares served every arena */
+			assert_int_equal(f->pv.maps, maps);
+		maps = f->pv.maps;
+		for (int i = round % 2 ? 0 : 399; i >= 0 && i < 400;
+		     i += round % 2 ? 1 : -1)
+			assert_int_equal(heap_free(h, p[i]), HEAP_OK);
+		check(h);
+		heap_stats(h, &s);
+		assert_int_equal(s.arenas, 1);
+		assert_true(s.spares > 1);
+		assert_int_equal(s.used_blocks, 0);
+		assert_int_equal(f->pv.nregions, s.arenas + s.spares);
+		assert_int_equal(f->pv.unmaps, 0);
+	}
+	heap_trim(h);
 	heap_stats(h, &s);
-	assert_true(s.arenas > 2);
-	assert_true(s.mapped >= (size_t)400 * 2000);
-	/* Arenas double up to HEAP_ARENA_MAX: few mappings for the lot. */
-	assert_true(f->pv.maps < 10);
-	check(h);
-	for (int i = 399; i >= 0; i--)
-		assert_int_equal(heap_free(h, p[i]), HEAP_OK);
-	check(h);
-	heap_stats(h, &s);
-	assert_int_equal(s.arenas, 1);
+	assert_int_equal(s.spares, 0);
 	assert_int_equal(f->pv.nregions, 1);
-	assert_int_equal(s.used_blocks, 0);
+	check(h);
 }
 
 static void test_large(void **state)
 {
 	struct fixture *f = *state;
 	struct heap *h = &f->heap;
-	size_t regions = f->pv.nregions;
+	size_t regions = f->pv.nregions, maps;
 	char *p = heap_alloc(h, HEAP_LARGE, 0);
 	char *q = heap_alloc(h, 3 * HEAP_LARGE + 5, 1 << 16);
+	struct heap_stats s;
 
 	assert_non_null(p);
 	assert_non_null(q);
 	assert_int_equal((uintptr_t)q % (1 << 16), 0);
-	assert_int_equal(f->pv.nregions, regions + 2); /* one mapping each */
+	assert_int_equal(f->pv.nregions, regions + 2); /* a region each */
 	memset(p, 1, HEAP_LARGE);
 	memset(q, 2, 3 * HEAP_LARGE + 5);
 	assert_true(heap_usable(h, p) >= HEAP_LARGE);
 	check(h);
 	assert_int_equal(heap_free(h, p), HEAP_OK);
-	assert_int_equal(f->pv.nregions, regions + 1); /* unmapped at once */
-	/* Its mapping is gone: a second free cannot tell it from a foreign
-	 * pointer, and says so. */
-	assert_int_equal(heap_free(h, p), HEAP_E_FOREIGN);
+	heap_stats(h, &s);
+	assert_int_equal(s.large, 1);
+	assert_int_equal(s.spares, 1); /* kept */
+	assert_int_equal(heap_free(h, p), HEAP_E_DOUBLE_FREE);
+	assert_int_equal(heap_free(h, p + 4096), HEAP_E_DOUBLE_FREE);
 	assert_int_equal(heap_free(h, q + 16), HEAP_E_FOREIGN);
+	/* The same size again: the spare, not new pages. */
+	maps = f->pv.maps;
+	p = heap_alloc(h, HEAP_LARGE, 0);
+	assert_non_null(p);
+	assert_int_equal(f->pv.maps, maps);
+	assert_int_equal(heap_free(h, p), HEAP_OK);
 	assert_int_equal(heap_free(h, q), HEAP_OK);
+	assert_int_equal(f->pv.nregions, regions + 2);
+	check(h);
+	heap_trim(h);
 	assert_int_equal(f->pv.nregions, regions);
+	check(h);
+}
+
+/* As in Pith, where a frame's memory returns to its untyped block only
+ * once everything made from the block is gone: pages given back are
+ * lost. Freed blocks' regions are used again, so alloc and free for ever
+ * need no more than the peak. */
+static void test_spares_reused(void **state)
+{
+	struct fixture *f = *state;
+	struct heap *h = &f->heap;
+	void *small[40];
+
+	f->pv.budget = 160; /* 640 KiB, lost once mapped */
+	f->pv.leaky = true;
+	for (int i = 0; i < 200; i++) {
+		char *big = heap_alloc(
+			h, (size_t)200 * 1024 + (size_t)(i % 8) * 64, 0);
+
+		assert_non_null(big);
+		memset(big, i, 1000);
+		for (int j = 0; j < 40; j++)
+			assert_non_null(small[j] = heap_alloc(h, 3000, 0));
+		assert_int_equal(heap_free(h, big), HEAP_OK);
+		for (int j = 0; j < 40; j++)
+			assert_int_equal(heap_free(h, small[j]), HEAP_OK);
+		check(h);
+	}
+	assert_true(f->pv.maps < 12);
+}
+
+/* A spare serves an arena as well as a large block. */
+static void test_spare_becomes_arena(void **state)
+{
+	struct fixture *f = *state;
+	struct heap *h = &f->heap;
+	void *keep = heap_alloc(h, 100, 0), *big, *p[20];
+	struct heap_stats s;
+	size_t maps;
+
+	big = heap_alloc(h, (size_t)300 * 1024, 0);
+	assert_int_equal(heap_free(h, big), HEAP_OK);
+	maps = f->pv.maps;
+	for (int i = 0; i < 20; i++) /* more than the first arena holds */
+		assert_non_null(p[i] = heap_alloc(h, 4000, 0));
+	heap_stats(h, &s);
+	assert_int_equal(f->pv.maps, maps);
+	assert_int_equal(s.spares, 0);
+	assert_int_equal(s.arenas, 2);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(heap_free(h, p[i]), HEAP_OK);
+	assert_int_equal(heap_free(h, keep), HEAP_OK);
+	check(h);
+}
+
+/* When the provider has nothing, the spares go back to it before the
+ * heap gives up: they may be what it lacks. */
+static void test_spares_dropped(void **state)
+{
+	struct fixture *f = *state;
+	struct heap *h = &f->heap;
+	void *p = heap_alloc(h, (size_t)100 * 1024, 0), *q;
+	struct heap_stats s;
+
+	assert_int_equal(heap_free(h, p), HEAP_OK);
+	heap_stats(h, &s);
+	assert_int_equal(s.spares, 1);
+	f->pv.budget = 0;
+	assert_null(heap_alloc(h, (size_t)200 * 1024,
+			       0)); /* the spare is too small */
+	heap_stats(h, &s);
+	assert_int_equal(s.spares, 0);
+	assert_int_equal(f->pv.unmaps, 1);
+	/* The pages came back: 200 KiB fits in them. */
+	f->pv.budget = 26;
+	q = heap_alloc(h, (size_t)90 * 1024, 0);
+	assert_non_null(q);
+	assert_int_equal(heap_free(h, q), HEAP_OK);
 	check(h);
 }
 
@@ -531,6 +639,8 @@ static void random_run(struct fixture *f, uint64_t seed, int steps)
 	assert_int_equal(s.used_blocks, 0);
 	assert_true(s.arenas <= 1);
 	assert_int_equal(s.large, 0);
+	assert_int_equal(f->pv.nregions, s.arenas + s.spares);
+	heap_trim(h);
 	assert_int_equal(f->pv.nregions, s.arenas);
 }
 
@@ -566,7 +676,13 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_coalescing, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_arenas_given_back, setup,
+		cmocka_unit_test_setup_teardown(test_arenas_kept, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spares_reused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spare_becomes_arena, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spares_dropped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exhaustion, setup,
