@@ -4,9 +4,11 @@ set(PITH_BOOT_CFG ${CMAKE_SOURCE_DIR}/kernel/boot.cfg)
 set(out ${PITH_OUT_DIR})
 
 # The initrd: the root task, the servers it starts from the manifest
-# (cmake/PithServers.cmake lists them) and the programs they run.
+# (cmake/PithServers.cmake lists them) and the programs they run (the
+# benchmark program, which procmgr starts for the shell's `bench`).
 set(PITH_MANIFEST ${CMAKE_SOURCE_DIR}/servers/manifest)
-set(PITH_INITRD_FILES ${PITH_SERVER_OUTPUTS} ${PITH_MANIFEST})
+set(PITH_INITRD_FILES ${PITH_SERVER_OUTPUTS} ${PITH_MANIFEST}
+    ${out}/user/bench)
 add_custom_command(OUTPUT ${out}/initrd
   COMMAND mkinitrd -o ${out}/initrd ${PITH_INITRD_FILES}
   DEPENDS mkinitrd ${PITH_INITRD_FILES}
@@ -14,10 +16,10 @@ add_custom_command(OUTPUT ${out}/initrd
   VERBATIM)
 
 # The test initrd: the same, plus the in-QEMU test programs (ktest, and
-# child and tasks, which ktest spawns; the supervision test's programs and
-# manifest).
+# child and tasks, which ktest spawns; hello, which the shell's case runs;
+# the supervision test's programs and manifest).
 set(PITH_TEST_INITRD_FILES ${PITH_INITRD_FILES} ${out}/user/ktest
-    ${out}/user/child ${out}/user/tasks ${out}/user/bench
+    ${out}/user/child ${out}/user/tasks ${out}/user/hello
     ${out}/user/crashy ${out}/user/nocap ${out}/user/svtest
     ${CMAKE_SOURCE_DIR}/tests/qemu/user/systest/systest.manifest)
 add_custom_command(OUTPUT ${out}/initrd-test

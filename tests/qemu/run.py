@@ -22,6 +22,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -49,7 +50,8 @@ class Case:
     def __init__(self, name, doc, *, cmdline="init=init", initrd="initrd",
                  expect=(), exit_code=EXIT_PASS, tests=0, panic=False,
                  usb=False, cpu="max", rng=True, mutate=None, omit=(),
-                 timeout=120, gdb=None, expect_re=(), triple_fault=False):
+                 timeout=120, gdb=None, expect_re=(), triple_fault=False,
+                 initrd_files=None, script=None):
         self.name = name
         self.doc = doc
         self.cmdline = cmdline
@@ -67,6 +69,10 @@ class Case:
         self.omit = set(omit)       # ESP paths left out of the image
         self.timeout = timeout
         self.gdb = gdb              # GDB commands: a debugger case
+        # An initrd made for the case from these files of the build
+        # (PATH or PATH=NAME, as mkinitrd takes them), instead of `initrd`.
+        self.initrd_files = initrd_files
+        self.script = script        # input typed as the output comes
 
 
 def truncate(n):
@@ -261,6 +267,146 @@ CASES = [
 ]
 
 
+# ---- Typed input: the serial port and the keyboard -----------------------
+
+class Script:
+    """Input for a case, typed as its output arrives. Each step waits for
+    lines holding its texts (substrings, one after another, each after
+    the line that matched the one before), then takes its actions:
+    Script.serial(bytes) types on the serial port (QEMU's stdin),
+    Script.keys(names) presses keys with the monitor's sendkey (QEMU's
+    key names: "a", "shift-a", "up", "ret", ...)."""
+
+    KEY_GAP = 0.15  # seconds between keys: sendkey holds each 100 ms
+
+    def __init__(self, steps):
+        self.steps = steps  # [([text, ...], [action, ...]), ...]
+        self.workdir = None
+        self.monitor = None
+        self.step = self.wait = self.line = 0
+
+    @staticmethod
+    def serial(data):
+        def act(script, proc):
+            proc.stdin.write(data)
+            proc.stdin.flush()
+        return act
+
+    @staticmethod
+    def keys(names):
+        def act(script, proc):
+            for name in names:
+                script.command(f"sendkey {name}")
+                time.sleep(Script.KEY_GAP)
+        return act
+
+    def start(self, workdir):
+        """A fresh run: the same steps from the beginning."""
+        fresh = Script(self.steps)
+        fresh.workdir = workdir
+        return fresh
+
+    def socket_path(self):
+        return os.path.join(self.workdir, "monitor.sock")
+
+    def qemu_args(self):
+        return ["-monitor", f"unix:{self.socket_path()},server=on,wait=off"]
+
+    def command(self, text):
+        if self.monitor is None:
+            self.monitor = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.monitor.connect(self.socket_path())
+            self.monitor.setblocking(False)
+        self.monitor.sendall(text.encode() + b"\n")
+        try:  # what the monitor says back is not needed
+            while self.monitor.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def poll(self, transcript, proc):
+        while self.step < len(self.steps):
+            texts, actions = self.steps[self.step]
+            while self.wait < len(texts):
+                found = next((i for i in range(self.line,
+                                               len(transcript.lines))
+                              if texts[self.wait] in transcript.lines[i]),
+                             None)
+                if found is None:
+                    return
+                self.line = found + 1
+                self.wait += 1
+            for act in actions:
+                act(self, proc)
+            self.step += 1
+            self.wait = 0
+
+    def close(self):
+        if self.monitor is not None:
+            self.monitor.close()
+
+
+# The drivers' case (docs/drivers.md): serial, kbd and console with the
+# test client contest, which echoes each line it reads through the console
+# as "contest: got '<line>'" (bytes outside printable ASCII as \xNN).
+DRIVERS_KEYS = ["shift-h", "i", "caps_lock", "a", "caps_lock", "shift-1",
+                "up", "left", "home", "end", "delete", "ctrl-c", "tab",
+                "backspace", "ret"]
+DRIVERS_KEYS_LINE = (r"contest: got 'HiA!\x1b[A\x1b[D\x1b[H\x1b[F\x1b[3~"
+                     r"\x03\x09\x7f'")
+S, K = Script.serial, Script.keys
+CASES.append(Case(
+    "drivers",
+    "The serial, keyboard and console servers, with the console's test "
+    "client: bytes typed on the serial port (a short line and one of 190 "
+    "bytes) and keys pressed on the PS/2 "
+    "keyboard (shift, caps lock, Ctrl, cursor keys) reach the client "
+    "through the console, its output reaches the serial port, and input "
+    "and output keep flowing when init restarts kbd, serial and the "
+    "console itself; the protocol's errors (writes to the keyboard, a "
+    "second reader, a read of 0 bytes) and a serial driver without a UART, "
+    "which refuses at once.",
+    cmdline="init=init init.manifest=drivers.manifest",
+    initrd_files=["user/init", "user/serial", "user/kbd", "user/console",
+                  "user/contest",
+                  os.path.join(ROOT, "tests/qemu/user/contest/"
+                               "drivers.manifest")],
+    script=Script([
+        (["contest: ready"], [S(b"hello\r")]),
+        (["contest: got 'hello'"], [S(b"y" * 190 + b"\r")]),
+        (["contest: got '" + "y" * 190 + "'"], [K(DRIVERS_KEYS)]),
+        ([DRIVERS_KEYS_LINE], [S(b"kill kbd\r")]),
+        (["contest: got 'kill kbd'", "kbd: ready"], [K(["k", "b", "ret"])]),
+        (["contest: got 'kb'"], [S(b"kill serial\r")]),
+        (["contest: got 'kill serial'", "serial: ready"],
+         [S(b"after serial\r")]),
+        (["contest: got 'after serial'"], [S(b"kill console\r")]),
+        (["contest: got 'kill console'", "console: ready"],
+         [S(b"after console\r")]),
+        (["contest: got 'after console'"], [K(["x", "ret"])]),
+        (["contest: got 'x'"], [S(b"quit\r")]),
+    ]),
+    expect=["serial: ready: 16550 at 0x3f8, FIFO on",
+            "serial2: no UART at 0x2f8: reads and writes are refused",
+            "kbd: ready",
+            "console: ready: output to serial, input from serial kbd",
+            "contest: ready",
+            "contest: got 'hello'",
+            "contest: got '" + "y" * 190 + "'",
+            DRIVERS_KEYS_LINE,
+            "contest: kill kbd: PITH_OK",
+            "init: kbd was killed; restart 1 of 5",
+            "contest: got 'kb'",
+            "init: serial was killed; restart 1 of 5",
+            "contest: got 'after serial'",
+            "init: console was killed; restart 1 of 5",
+            "contest: got 'after console'",
+            "contest: got 'x'",
+            "contest: 0 failures"],
+    expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
+    tests=6))
+
+
 def esp_files(build, case, workdir):
     """The image's files for `case`, broken as it asks."""
     files = {
@@ -268,6 +414,9 @@ def esp_files(build, case, workdir):
         "pith/kernel.elf": os.path.join(build, "kernel.elf"),
         "pith/initrd": os.path.join(build, case.initrd),
     }
+    if case.initrd_files:
+        files["pith/initrd"] = make_initrd(build, case.initrd_files,
+                                           workdir)
     cfg = os.path.join(workdir, "boot.cfg")
     with open(cfg, "w", encoding="ascii") as f:
         f.write(f"# test case {case.name}\n{BASE_CMDLINE} {case.cmdline}\n")
@@ -284,6 +433,21 @@ def esp_files(build, case, workdir):
             f.write(data)
         files[dest] = broken
     return {d: s for d, s in files.items() if d not in case.omit}
+
+
+def make_initrd(build, paths, workdir):
+    """An initrd of `paths` (relative to the build, or absolute), written
+    with the build's mkinitrd."""
+    initrd = os.path.join(workdir, "initrd")
+    args = [os.path.join(build, "tools", "mkinitrd"), "-o", initrd]
+    for p in paths:
+        path = os.path.join(build, p.split("=")[0])
+        if not os.path.isfile(path):
+            raise SystemExit(f"{path}: missing; build first "
+                             "(cmake --build --preset default)")
+        args.append(os.path.join(build, p))
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return initrd
 
 
 def make_image(build, case, workdir):
@@ -340,7 +504,11 @@ def run_qemu(case, image, workdir, transcript):
     reset_log = os.path.join(workdir, "qemu.log")
     cmd = pithqemu.command(image, vars_path, code, usb=case.usb,
                            cpu=case.cpu, rng=case.rng, log=reset_log)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    script = case.script.start(workdir) if case.script else None
+    if script:
+        cmd += script.qemu_args()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if script
+                            else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     os.set_blocking(proc.stdout.fileno(), False)
     deadline = time.monotonic() + case.timeout
@@ -349,6 +517,8 @@ def run_qemu(case, image, workdir, transcript):
         chunk = proc.stdout.read()
         if chunk:
             transcript.feed(chunk.decode("utf-8", "replace"))
+        if script:
+            script.poll(transcript, proc)
         if proc.poll() is not None:
             rest = proc.stdout.read()
             if rest:
@@ -364,6 +534,8 @@ def run_qemu(case, image, workdir, transcript):
     if proc.poll() is None:
         proc.kill()
         proc.wait()
+    if script:
+        script.close()
     transcript.feed("\n")
     with open(reset_log, encoding="utf-8", errors="replace") as f:
         triple = "Triple fault" in f.read()

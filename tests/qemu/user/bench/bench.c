@@ -1,34 +1,66 @@
 /*
- * bench: the kernel's benchmarks (docs/benchmarks.md), run as the root
- * task by tools/bench (init=bench). One line per figure:
+ * bench: the kernel's benchmarks (docs/benchmarks.md). One line per
+ * figure:
  *
  *	BENCH <name> <cycles per operation> cycles
  *
  * Each figure is the median, over BATCHES timed batches of `iterations`
- * operations (bench.iterations= on the command line), of rdtsc cycles per
- * operation, after a warm-up batch. Under qemu -icount shift=0 a cycle is
- * one guest instruction.
+ * operations, of rdtsc cycles per operation, after a warm-up batch. Under
+ * qemu -icount shift=0 a cycle is one guest instruction.
  *
- * Every thread runs at the root task's priority, so an IPC partner that is
- * woken runs at once and the fastpath applies where it can.
+ * It runs two ways:
+ *  - as the root task (init=bench), as tools/bench boots it: every
+ *    capability; iterations from the command line (bench.iterations=N);
+ *    output on the kernel's debug console;
+ *  - as a program procmgr starts (the shell's `bench [N]`): its memory
+ *    from its startinfo, the ASID pool named `asid` and the initrd's
+ *    frames named `initrd` (where it finds itself, for the copies it
+ *    spawns); iterations from argv[1]; output on its `console`.
+ *
+ * Every thread runs at one priority (the root task's 255, or the highest
+ * a spawned bench may use), so an IPC partner that is woken runs at once
+ * and the fastpath applies where it can.
  */
 #include "bench.h"
 #include "lib/cmdline.h"
+#include "lib/format.h"
+#include "pith/proto/chardev.h"
 
-#define PRIORITY	   255
+#define ROOT_PRIORITY	   255
 #define BATCHES		   9
 #define ITERATIONS_DEFAULT 2000
 #define ITERATIONS_MAX	   3000 /* the server's free slots bound it */
+#define PRINTF_MAX	   200
 
 static uint64_t iterations = ITERATIONS_DEFAULT;
+static unsigned priority = ROOT_PRIORITY;
 static struct cpio_entry image; /* this program, for the spawned copies */
+static pith_cptr_t asid_pool;	/* 0: the root task's */
+static pith_cptr_t console;	/* 0: the debug console */
 static bool failed;
+
+void bench_printf(const char *fmt, ...)
+{
+	char buf[PRINTF_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = (int)sizeof(buf) - 1;
+	if (console)
+		chardev_write(console, buf, (size_t)n, NULL);
+	else
+		pith_console_write(buf, (size_t)n);
+}
 
 static bool check(enum pith_error err, const char *what)
 {
 	if (err == PITH_OK)
 		return true;
-	pith_printf("bench: %s: %s\n", what, pith_error_name(err));
+	bench_printf("bench: %s: %s\n", what, pith_error_name(err));
 	failed = true;
 	return false;
 }
@@ -53,9 +85,9 @@ static void sort(uint64_t *v, unsigned n)
 static void report(const char *name, uint64_t *tenths, unsigned n)
 {
 	sort(tenths, n);
-	pith_printf("BENCH %s %llu.%llu cycles\n", name,
-		    (unsigned long long)(tenths[n / 2] / 10),
-		    (unsigned long long)(tenths[n / 2] % 10));
+	bench_printf("BENCH %s %llu.%llu cycles\n", name,
+		     (unsigned long long)(tenths[n / 2] / 10),
+		     (unsigned long long)(tenths[n / 2] % 10));
 }
 
 /*
@@ -113,7 +145,7 @@ static void notify_echo(uint64_t arg)
 
 static bool thread(struct pith_thread *t, void (*fn)(uint64_t), uint64_t arg)
 {
-	return check(pith_thread_create(t, PRIORITY, 0), "thread") &&
+	return check(pith_thread_create(t, priority, 0), "thread") &&
 	       check(pith_thread_start(t, fn, arg), "thread start");
 }
 
@@ -127,8 +159,10 @@ static bool spawn(struct pith_process *p, const char *name, uint64_t role,
 		.image = image.data,
 		.image_size = image.size,
 		.args = {role, arg1, arg2},
-		.priority = PRIORITY,
-		.debug = {.cap = PITH_SLOT_DEBUG},
+		.priority = priority,
+		.asid_pool = asid_pool,
+		/* The debug console, if this bench has it (the root task). */
+		.debug = {.cap = pith_bootinfo ? PITH_SLOT_DEBUG : 0},
 		.fault_ep = fault_ep,
 		.caps = caps,
 		.ncaps = ncaps,
@@ -255,9 +289,9 @@ static bool handle_faults(pith_cptr_t ep, const struct pith_process *p,
 
 			if (PITH_MSGINFO_LABEL(m.info) != PITH_FAULT_PAGE ||
 			    va < FAULT_REGION || i >= FAULT_PAGES) {
-				pith_printf("bench: unexpected fault at "
-					    "0x%llx\n",
-					    (unsigned long long)va);
+				bench_printf("bench: unexpected fault at "
+					     "0x%llx\n",
+					     (unsigned long long)va);
 				failed = true;
 				return false;
 			}
@@ -303,40 +337,116 @@ static void bench_faults(pith_cptr_t ep)
 		pith_slot_free(frames[i]);
 }
 
+/* Iterations per batch from a decimal number: 1 to ITERATIONS_MAX. */
+static bool set_iterations(const char *value)
+{
+	uint64_t n = 0;
+	const char *p = value;
+
+	for (; *p >= '0' && *p <= '9' && n <= ITERATIONS_MAX; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	if (*p || n < 1 || n > ITERATIONS_MAX) {
+		bench_printf("bench: iterations %s: 1 to %u expected\n", value,
+			     ITERATIONS_MAX);
+		return false;
+	}
+	iterations = n;
+	return true;
+}
+
+/* The root task's options: bench.iterations=N on the command line. */
 static void read_options(void)
 {
 	char value[16];
-	uint64_t n = 0;
 
-	if (!cmdline_get(pith_bootinfo->cmdline, "bench.iterations", value,
-			 sizeof(value)))
-		return;
-	for (const char *p = value; *p >= '0' && *p <= '9'; p++)
-		n = n * 10 + (uint64_t)(*p - '0');
-	if (n < 1 || n > ITERATIONS_MAX) {
-		pith_printf("bench: bench.iterations=%s: 1 to %u expected\n",
-			    value, ITERATIONS_MAX);
-		return;
+	if (cmdline_get(pith_bootinfo->cmdline, "bench.iterations", value,
+			sizeof(value)))
+		set_iterations(value);
+}
+
+/* The highest priority this program may give itself: its MCP (setting
+ * the MCP to that leaves it as it is). */
+static unsigned own_mcp(void)
+{
+	unsigned p = ROOT_PRIORITY;
+
+	while (p > 0 && pith_tcb_set_mc_priority(PITH_SLOT_TCB, PITH_SLOT_TCB,
+						 p) != PITH_OK)
+		p--;
+	return p;
+}
+
+/* This program's file, for the copies it spawns: in the initrd, which
+ * the root task has, and a spawned bench is given (`initrd`). */
+static bool find_image(void)
+{
+	const struct pith_startinfo *si = pith_startinfo;
+	enum cpio_error why = CPIO_OK;
+	pith_cptr_t first;
+	unsigned frames;
+	uint64_t va;
+
+	if (pith_bootinfo)
+		return check(pith_initrd_find("bench", &image, &why),
+			     "bench in the initrd");
+	first = pith_cap_range("initrd", &frames);
+	if (!first || !si->initrd_size ||
+	    si->initrd_size > frames * PITH_PAGE_SIZE) {
+		bench_printf("bench: no initrd capability: cannot spawn the "
+			     "benchmarks' partners\n");
+		return false;
 	}
-	iterations = n;
+	if (!check(pith_vm_map_frames(first, frames, PITH_RIGHT_READ, &va),
+		   "map the initrd"))
+		return false;
+	if (pith_archive_find((const void *)(uintptr_t)va, si->initrd_size,
+			      "bench", &image, &why) == PITH_OK)
+		return true;
+	bench_printf("bench: bench in the initrd: %s\n", cpio_strerror(why));
+	return false;
+}
+
+/* A bench that procmgr started: its iterations from argv[1], output on
+ * its console, its partners in address spaces from its ASID pool, all at
+ * the highest priority it may use. */
+static bool spawned_setup(int argc, char **argv)
+{
+	console = pith_cap("console");
+	asid_pool = pith_cap("asid");
+	if (argc > 2) {
+		bench_printf("bench: usage: bench [ITERATIONS]\n");
+		return false;
+	}
+	if (argc == 2 && !set_iterations(argv[1]))
+		return false;
+	if (!asid_pool) {
+		bench_printf("bench: no ASID pool (asid): cannot make the "
+			     "benchmarks' address spaces\n");
+		return false;
+	}
+	priority = own_mcp();
+	return check(
+		pith_tcb_set_priority(PITH_SLOT_TCB, PITH_SLOT_TCB, priority),
+		"priority");
 }
 
 int main(int argc, char **argv)
 {
+	const struct pith_startinfo *si = pith_startinfo;
 	pith_cptr_t ep = 0;
-	enum cpio_error why;
 
-	(void)argc;
-	(void)argv;
-	if (pith_startinfo)
-		return bench_child();
-	read_options();
-	pith_printf("bench: %llu iterations per batch, %u batches; TSC %u "
-		    "kHz\n",
-		    (unsigned long long)iterations, BATCHES,
-		    pith_bootinfo->tsc_khz);
-	if (!check(pith_initrd_find("bench", &image, &why),
-		   "bench in initrd") ||
+	if (si && si->args[0])
+		return bench_child(); /* a partner this program spawned */
+	if (si && !spawned_setup(argc, argv))
+		return 1;
+	if (!si)
+		read_options();
+	bench_printf("bench: %llu iterations per batch, %u batches; TSC %llu "
+		     "kHz\n",
+		     (unsigned long long)iterations, BATCHES,
+		     (unsigned long long)(si ? si->tsc_khz
+					     : pith_bootinfo->tsc_khz));
+	if (!find_image() ||
 	    !check(pith_alloc_object(PITH_OBJ_ENDPOINT, 0, &ep), "endpoint") ||
 	    !check(pith_alloc_object(PITH_OBJ_NOTIFICATION, 0, &ping),
 		   "notification") ||
@@ -347,6 +457,6 @@ int main(int argc, char **argv)
 	bench_same_as(ep);
 	bench_cross_as(ep);
 	bench_faults(ep);
-	pith_printf("bench: %s\n", failed ? "failed" : "done");
+	bench_printf("bench: %s\n", failed ? "failed" : "done");
 	return failed ? 1 : 0;
 }

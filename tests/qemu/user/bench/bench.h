@@ -1,10 +1,10 @@
 /*
  * The benchmark program (docs/benchmarks.md): shared by its two sides.
  *
- * The root task (init=bench) runs the benchmarks. For those that need a
- * partner in another address space it spawns this same program from the
- * initrd; the spawned copy reads its role from its startinfo's first
- * argument word.
+ * The benchmark program (init=bench, or started by procmgr) runs the
+ * benchmarks. For those that need a partner in another address space it
+ * spawns this same program from the initrd; the spawned copy reads its
+ * role from its startinfo's first argument word (procmgr leaves it 0).
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -36,5 +36,9 @@ _Noreturn void bench_serve(pith_cptr_t ep, uint64_t receive_base);
 
 /* The spawned copy's main(). */
 int bench_child(void);
+
+/* printf to the program's console: the `console` capability if it has
+ * one (started by procmgr), else the kernel's debug console. */
+void bench_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -65,8 +65,8 @@ int bench_child(void)
 	case ROLE_FAULTER:
 		return fault_batches(first, si->args[1], si->args[2]);
 	default:
-		pith_printf("bench: unknown role %llu\n",
-			    (unsigned long long)si->args[0]);
+		bench_printf("bench: unknown role %llu\n",
+			     (unsigned long long)si->args[0]);
 		return 1;
 	}
 }
