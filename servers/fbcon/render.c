@@ -172,6 +172,8 @@ enum term_error render_flush(struct render *r, struct term *t)
 
 	if (t->cols != r->cols || t->rows != r->rows)
 		return TERM_E_GEOMETRY;
+	if (t->scrolled >= t->rows)
+		term_touch_all(t); /* term.c never asks that: nothing to move */
 
 	/* The cell the cursor was drawn on (where its pixels are after the
 	 * move) is drawn again, plain. */

@@ -844,6 +844,12 @@ static void test_bad_geometry(void **state)
 	assert_int_equal(render_flush(&s.r, &t), TERM_OK);
 	t.cols = 5;
 	assert_int_equal(render_flush(&s.r, &t), TERM_E_GEOMETRY);
+	/* A pending move of the whole screen or more is a redraw. */
+	put(&s, "abc\n");
+	s.t.scrolled = 4;
+	assert_matches_redraw(&s);
+	s.t.scrolled = 1000;
+	assert_matches_redraw(&s);
 	screen_close(&s);
 }
 
