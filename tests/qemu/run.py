@@ -32,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pithqemu  # noqa: E402  pylint: disable=wrong-import-position
+import shell_case  # noqa: E402  pylint: disable=wrong-import-position
 
 ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)(?: (.*))?$")
@@ -51,7 +52,8 @@ class Case:
                  expect=(), exit_code=EXIT_PASS, tests=0, panic=False,
                  usb=False, cpu="max", rng=True, mutate=None, omit=(),
                  timeout=120, gdb=None, expect_re=(), triple_fault=False,
-                 initrd_files=None, script=None):
+                 initrd_files=None, script=None,
+                 base_cmdline=BASE_CMDLINE):
         self.name = name
         self.doc = doc
         self.cmdline = cmdline
@@ -73,6 +75,9 @@ class Case:
         # (PATH or PATH=NAME, as mkinitrd takes them), instead of `initrd`.
         self.initrd_files = initrd_files
         self.script = script        # input typed as the output comes
+        # What the command line starts with: without debug_exit, an idle
+        # machine waits for input instead of ending the run.
+        self.base_cmdline = base_cmdline
 
 
 def truncate(n):
@@ -406,6 +411,10 @@ CASES.append(Case(
     expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
     tests=6))
 
+# The shell's case (tests/qemu/shell_case.py): a session on the serial
+# port with the whole system; it ends with `poweroff`.
+CASES.append(shell_case.make_case(Case, "loglevel=warn"))
+
 
 def esp_files(build, case, workdir):
     """The image's files for `case`, broken as it asks."""
@@ -419,7 +428,8 @@ def esp_files(build, case, workdir):
                                            workdir)
     cfg = os.path.join(workdir, "boot.cfg")
     with open(cfg, "w", encoding="ascii") as f:
-        f.write(f"# test case {case.name}\n{BASE_CMDLINE} {case.cmdline}\n")
+        f.write(f"# test case {case.name}\n{case.base_cmdline} "
+                f"{case.cmdline}\n")
     files["pith/boot.cfg"] = cfg
     for path in files.values():
         if not os.path.isfile(path):

@@ -1,0 +1,259 @@
+"""The shell's case of tests/qemu/run.py: one boot of the whole system
+(init and the servers of the manifest, procmgr and the shell), driven over
+the serial port as a user would drive it: wait for the prompt, type a
+command a character at a time, check what it printed (docs/shell.md).
+
+A session is a list of steps. Each step waits for lines (substrings, or
+regular expressions whose named groups are kept for later steps), each
+after the one before, optionally checks them, and then, once the shell
+shows an empty prompt, types its text. Lines are the serial output with
+ANSI sequences taken out; what the line editor draws while a line is
+typed shows up as lines too, and is never what a step waits for.
+"""
+import re
+import time
+
+PROMPT = "pith> "
+TYPE_GAP = 0.02  # seconds between typed bytes, as a quick typist
+
+ESC = "\x1b"
+LEFT, RIGHT, UP, DOWN = ESC + "[D", ESC + "[C", ESC + "[A", ESC + "[B"
+HOME, END, DELETE = ESC + "[H", ESC + "[F", ESC + "[3~"
+SS3_LEFT = ESC + "OD"
+BACKSPACE = "\x7f"
+
+
+def ctrl(c):
+    return chr(ord(c) & 0x1f)
+
+
+class Step:
+    """Wait for `lines` (str: a substring; re.Pattern: a match, whose
+    named groups go into the session's values; a function of the values
+    giving either), none of them before the
+    line the last step matched; `absent`: a substring no line up to them
+    may hold; `check(values)`: a problem (str) or None; then type `text`
+    (formatted with the values) once the prompt is there, unless
+    `prompt` is False."""
+
+    def __init__(self, lines=(), text=None, *, absent=None, check=None,
+                 prompt=True):
+        self.lines = list(lines)
+        self.text = text
+        self.absent = absent
+        self.check = check
+        self.prompt = prompt
+
+
+class Session:
+    """Drives the steps: run.py's script interface (start, qemu_args,
+    poll, close)."""
+
+    def __init__(self, steps):
+        self.steps = steps
+        self.step = self.wait = self.line = self.start_line = 0
+        self.values = {}
+        self.typing = b""
+        self.last_byte = 0.0
+        self.transcript = None
+
+    def start(self, workdir):
+        del workdir  # nothing of its own: input goes to QEMU's stdin
+        return Session(self.steps)
+
+    @staticmethod
+    def qemu_args():
+        return []
+
+    def problem(self, text):
+        self.transcript.problems.append(text)
+
+    def poll(self, transcript, proc):
+        self.transcript = transcript
+        if self.type_some(proc):
+            return
+        while self.step < len(self.steps):
+            step = self.steps[self.step]
+            if not self.find_lines(step):
+                return
+            if step.prompt and transcript.partial != PROMPT:
+                return
+            self.finish(step)
+            if self.typing:
+                self.type_some(proc)
+                return
+
+    def find_lines(self, step):
+        """Advance through the step's lines; True once all are found."""
+        lines = self.transcript.lines
+        while self.wait < len(step.lines):
+            want = step.lines[self.wait]
+            if callable(want):
+                want = want(self.values)
+            for i in range(self.line, len(lines)):
+                m = want.search(lines[i]) if isinstance(want, re.Pattern) \
+                    else (want in lines[i])
+                if m:
+                    if isinstance(want, re.Pattern):
+                        self.values.update(m.groupdict())
+                    self.line = i + 1
+                    break
+            else:
+                return False
+            self.wait += 1
+        return True
+
+    def finish(self, step):
+        """The step's lines are there: check them, and start typing."""
+        seen = self.transcript.lines[self.start_line:self.line]
+        if step.absent and any(step.absent in line for line in seen):
+            self.problem(f"step {self.step + 1}: unexpected "
+                         f"'{step.absent}' in the output")
+        if step.check:
+            why = step.check(self.values)
+            if why:
+                self.problem(f"step {self.step + 1}: {why}")
+        if step.text is not None:
+            self.typing = step.text.format(**self.values).encode("latin-1")
+        self.step += 1
+        self.wait = 0
+        self.start_line = self.line
+
+    def type_some(self, proc):
+        """Type the next byte if it is time; True while typing."""
+        if not self.typing:
+            return False
+        now = time.monotonic()
+        if now - self.last_byte >= TYPE_GAP:
+            try:
+                proc.stdin.write(self.typing[:1])
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                self.typing = b""
+                return False
+            self.typing = self.typing[1:]
+            self.last_byte = now
+        return bool(self.typing)
+
+    def close(self):
+        if self.transcript is not None and self.step < len(self.steps):
+            step = self.steps[self.step]
+            want = step.lines[self.wait] if self.wait < len(step.lines) \
+                else "the prompt"
+            want = "(a line made from earlier values)" if callable(want) \
+                else getattr(want, "pattern", want)
+            self.problem(f"the session stopped at step {self.step + 1} of "
+                         f"{len(self.steps)}, waiting for: {want}")
+
+
+# ---- the checks ------------------------------------------------------------
+
+def mem_adds_up(v):
+    """mem's figures, each rounded down to KiB: total = kernel + used +
+    free, within the rounding."""
+    total, kernel, used, free = (int(v[k]) for k in
+                                 ("total", "kernel", "used", "free"))
+    if not 0 <= total - (kernel + used + free) <= 3:
+        return (f"mem: {kernel} + {used} + {free} KiB is not the total "
+                f"{total} KiB")
+    if not (kernel and used and free):
+        return "mem: a figure is 0"
+    return None
+
+
+def same_pid(a, b):
+    return lambda v: None if v[a] == v[b] else \
+        f"pid {v[b]} where {v[a]} was expected"
+
+
+def row(pid_or_name, name, state):
+    """A line of ps."""
+    return re.compile(rf"^\s*{pid_or_name}\s+{name}\s+{state}\s+\d+ KiB")
+
+
+SERVERS = ("serial", "kbd", "fbcon", "console", "procmgr", "shell")
+
+# A line with `text` typed in it, edited as the keys say, is echoed in
+# full when it is done; the output is what the command printed.
+EDITED = ("echo helo" + LEFT + "l" + END + " wrld" + SS3_LEFT * 3 + "o" +
+          ctrl("e") + "x" + BACKSPACE + ctrl("a") + DELETE + "e" + "\r")
+
+STEPS = [
+    Step(["Pith shell: 'help' lists the commands."], "help\r"),
+    Step(["Commands:", "echo [WORD...]", "run PROGRAM", "poweroff",
+          "Quote words"],
+         "echo \"hello   world\" 'single  quoted' a\\ b\r"),
+    Step(["hello   world single  quoted a b"], "ps\r"),
+    # every server of the manifest, in its order; those the shell talks
+    # to run
+    Step(["PID  NAME"] +
+         [row(r"\d+", s, "running") if s in ("procmgr", "shell") else
+          re.compile(rf"^\s*(\d+|-)\s+{s}\s+") for s in SERVERS],
+         "mem\r"),
+    Step([re.compile(r"^total (?P<total>\d+) KiB, kernel (?P<kernel>\d+) "
+                     r"KiB, used (?P<used>\d+) KiB, free (?P<free>\d+) KiB$")],
+         "caps\r", check=mem_adds_up),
+    Step(["SLOT  NAME", re.compile(r"\bservice\s+endpoint\s"),
+          re.compile(r"\bconsole\s+endpoint\s+-w"),
+          re.compile(r"\bprocmgr\s+endpoint\s+-w"),
+          re.compile(r"\binit\s+endpoint\s"),
+          re.compile(r"\bpower\s+endpoint\s"), "empty: slots"],
+         "run hello a \"b c\"\r"),
+    Step(['hello: 2 arguments: "a" "b c"',
+          re.compile(r"^run: hello \(pid (?P<first>1\d\d+)\) ended with "
+                     r"status 2$")],
+         "run hello\r"),
+    Step(["hello: 0 arguments"], "run nosuchprogram\r"),
+    Step(["run: nosuchprogram: no such program, or not a program"],
+         "run hello sleep &\r", absent="ended with status"),
+    Step([re.compile(r"^\[(?P<sleeper>\d+)\] hello$"),
+          "hello: sleeping until killed"], "ps\r", prompt=False),
+    Step([lambda v: row(v["sleeper"], "hello", "running")], None,
+         prompt=False),
+    Step([], "kill {sleeper}\r"),
+    Step([lambda v: f"kill {v['sleeper']}"], "ps\r"),
+    Step([re.compile(r"^\s*(?P<killed>\d+)\s+hello\s+exited\s")],
+         "run hello fault\r",
+         check=same_pid("sleeper", "killed")),
+    Step([re.compile(r"^procmgr: hello \(pid (?P<faulter>\d+)\) faulted: "
+                     r"page fault at 0x0 \(ip 0x[0-9a-f]+\)$"),
+          re.compile(r"^run: hello \(pid (?P<faulter2>\d+)\) ended with "
+                     r"status -1$")],
+         EDITED, check=same_pid("faulter", "faulter2")),
+    Step([re.compile(r"^hello world$")], UP + "\r"),
+    Step([re.compile(r"^hello world$")],
+         "echo junk" + ctrl("c")),
+    Step(["^C"], "echo one two" + ctrl("w") + "three\r"),
+    Step([re.compile(r"^one three$")],
+         "garbage" + ctrl("u") + "echo kept" + HOME + RIGHT * 5 + ctrl("k") +
+         "cut\r", absent="junk"),
+    Step([re.compile(r"^cut$")], "frobnicate\r"),
+    Step(["frobnicate: unknown command (try 'help')"], "kill\r"),
+    Step(["usage: kill PID|NAME"], "echo \"open\r"),
+    Step(["shell: unterminated quote"], "kill 99999\r"),
+    Step(["kill: no program with pid 99999"], "kill kbd\r"),
+    Step(["init: kbd was killed; restart 1 of"], "uptime\r",
+         prompt=False),
+    Step([re.compile(r"^up \d+\.\d{3} s \(\d+:\d\d:\d\d\)$")],
+         "bench 5\r"),
+    Step(["bench: 5 iterations per batch",
+          re.compile(r"^BENCH ipc_rt_cross_as \d+\.\d cycles$"),
+          re.compile(r"^BENCH fault_rt \d+\.\d cycles$"), "bench: done"],
+         "poweroff\r"),
+]
+
+
+def make_case(case_class, base_cmdline):
+    """The case, for run.py's CASES."""
+    return case_class(
+        "shell",
+        "The system as a user meets it: init starts the servers of the "
+        "manifest, and a session on the serial port with the shell runs "
+        "every command (help, echo with quotes, ps, mem, caps, run, kill, "
+        "uptime, bench, poweroff), their errors, and the line editor's "
+        "keys and history; procmgr starts, waits for, kills and reports "
+        "the faults of the hello program.",
+        cmdline="init=init", base_cmdline=base_cmdline,
+        initrd="initrd-test", script=Session(STEPS),
+        expect=["init: starting the servers of 'manifest'"],
+        exit_code=0, timeout=400)
