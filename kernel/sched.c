@@ -309,7 +309,7 @@ static _Noreturn void idle(void)
 		run_queued();
 		idle_ticks = arch_timer_ticks() - start;
 		if (!said) {
-			pr_info("sched: no runnable threads; idle");
+			pr_debug("sched: no runnable threads; idle");
 			said = true;
 		}
 		if (shutdown_via_debug_exit() &&

@@ -6,6 +6,8 @@
 #include "lib/cmdline.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "pith/proto/chardev.h"
+#include "pith/stdout.h"
 
 #define PRINTF_MAX    512
 #define ROOT_NAME     "init" /* the kernel's root task unless init=NAME */
@@ -59,6 +61,29 @@ static int root_args(const struct pith_bootinfo *bi)
 	return 1;
 }
 
+/* Standard output for a program given a `console` (docs/system.md):
+ * chardev writes of at most what a message holds. */
+static pith_cptr_t console_cap;
+
+static enum pith_error console_stdout(const char *s, size_t len)
+{
+	while (len) {
+		size_t n = len < CHARDEV_WRITE_DATA_MAX
+				   ? len
+				   : CHARDEV_WRITE_DATA_MAX;
+		uint32_t took = 0;
+		enum pith_error err = chardev_write(console_cap, s, n, &took);
+
+		if (err != PITH_OK)
+			return err;
+		if (took == 0 || took > n)
+			return PITH_E_INVALID_ARGUMENT;
+		s += took;
+		len -= took;
+	}
+	return PITH_OK;
+}
+
 /* Called by _start with what %rdi held: the boot-info page for the root
  * task, the startinfo page for a spawned program. Both begin with a magic
  * word and a version. Then main(argc, argv), argv[argc] NULL. */
@@ -75,6 +100,9 @@ void pith_start(const void *info)
 		   si->version == PITH_STARTINFO_VERSION) {
 		pith_startinfo = si;
 		argc = startinfo_args(si);
+		console_cap = pith_cap("console");
+		if (console_cap)
+			pith_set_stdout(console_stdout);
 	}
 	pith_exit(main(argc, arg_list));
 }

@@ -25,22 +25,9 @@ static uint32_t next_pid = 1;
 #define SPAWN_CAPS_MAX 2048
 static struct pith_spawn_cap spawn_caps[SPAWN_CAPS_MAX];
 
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	pith_console_write(buf,
-			   n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 static void report_line(void *ctx, unsigned line, const char *msg)
 {
-	say("init: %s:%u: %s\n", (const char *)ctx, line, msg);
+	pith_printf("init: %s:%u: %s\n", (const char *)ctx, line, msg);
 }
 
 /* Add n frames from a range of init's slots, all under one name. */
@@ -170,8 +157,8 @@ bool server_start(struct server *s)
 	for (unsigned i = 0; i < 4; i++)
 		args.random[i] = pith_random();
 	if (!build_caps(s, &ncaps, &args)) {
-		say("init: %s: more than %d capabilities\n", m->name,
-		    SPAWN_CAPS_MAX);
+		pith_printf("init: %s: more than %d capabilities\n", m->name,
+			    SPAWN_CAPS_MAX);
 		return false;
 	}
 	args.caps = spawn_caps;
@@ -181,11 +168,11 @@ bool server_start(struct server *s)
 	err = pith_process_spawn(&args, &s->proc);
 	if (err != PITH_OK) {
 		if (s->proc.elf_error != ELF_OK)
-			say("init: %s: cannot start %s: %s\n", m->name,
-			    m->binary, elf_strerror(s->proc.elf_error));
+			pith_printf("init: %s: cannot start %s: %s\n", m->name,
+				    m->binary, elf_strerror(s->proc.elf_error));
 		else
-			say("init: %s: cannot start %s: %s\n", m->name,
-			    m->binary, pith_error_name(err));
+			pith_printf("init: %s: cannot start %s: %s\n", m->name,
+				    m->binary, pith_error_name(err));
 		return false;
 	}
 	s->pid = next_pid++;
@@ -213,20 +200,20 @@ void server_ended(struct server *s, const char *why, bool failure)
 {
 	server_stop(s);
 	if (!failure) {
-		say("init: %s %s\n", s->m->name, why);
+		pith_printf("init: %s %s\n", s->m->name, why);
 		s->state = SERVER_EXITED;
 		return;
 	}
 	if (s->restarts >= s->m->restart_max) {
-		say("init: %s %s; restarted %u times: giving up\n", s->m->name,
-		    why, s->restarts);
+		pith_printf("init: %s %s; restarted %u times: giving up\n",
+			    s->m->name, why, s->restarts);
 		s->state = SERVER_FAILED;
 		abandon(s);
 		return;
 	}
 	s->restarts++;
-	say("init: %s %s; restart %u of %u\n", s->m->name, why, s->restarts,
-	    s->m->restart_max);
+	pith_printf("init: %s %s; restart %u of %u\n", s->m->name, why,
+		    s->restarts, s->m->restart_max);
 	s->state = SERVER_RESTARTING;
 	if (!server_start(s)) {
 		s->state = SERVER_FAILED;
@@ -245,8 +232,8 @@ static bool prepare(struct server *s, const char *manifest_name)
 	enum pith_error err;
 
 	if (pith_initrd_find(m->binary, &file, &why) != PITH_OK) {
-		say("init: %s:%u: %s: binary '%s': %s\n", manifest_name,
-		    m->line, m->name, m->binary, cpio_strerror(why));
+		pith_printf("init: %s:%u: %s: binary '%s': %s\n", manifest_name,
+			    m->line, m->name, m->binary, cpio_strerror(why));
 		return false;
 	}
 	s->image = file.data;
@@ -255,7 +242,8 @@ static bool prepare(struct server *s, const char *manifest_name)
 		const struct manifest_cap *c = &m->caps[i];
 
 		if (c->kind == MCAP_FRAMEBUFFER && !bi->framebuffer.paddr) {
-			say("init: %s: no framebuffer; not started\n", m->name);
+			pith_printf("init: %s: no framebuffer; not started\n",
+				    m->name);
 			return false;
 		}
 		if (c->kind != MCAP_IOPORT && c->kind != MCAP_IRQ)
@@ -270,10 +258,11 @@ static bool prepare(struct server *s, const char *manifest_name)
 				PITH_SLOT_IRQ_CONTROL, PITH_SLOT_CNODE,
 				c->first, s->held[i], PITH_SLOT_DEPTH);
 		if (err != PITH_OK) {
-			say("init: %s:%u: %s: %s %u: %s\n", manifest_name,
-			    m->line, m->name,
-			    c->kind == MCAP_IOPORT ? "ports from" : "irq",
-			    c->first, pith_error_name(err));
+			pith_printf("init: %s:%u: %s: %s %u: %s\n",
+				    manifest_name, m->line, m->name,
+				    c->kind == MCAP_IOPORT ? "ports from"
+							   : "irq",
+				    c->first, pith_error_name(err));
 			return false;
 		}
 	}
@@ -324,8 +313,8 @@ static unsigned read_manifest(const char *name)
 	enum cpio_error why;
 
 	if (pith_initrd_find(name, &file, &why) != PITH_OK) {
-		say("init: no manifest '%s' in the initrd: %s\n", name,
-		    cpio_strerror(why));
+		pith_printf("init: no manifest '%s' in the initrd: %s\n", name,
+			    cpio_strerror(why));
 		return 0;
 	}
 	return manifest_parse(file.data, file.size, manifest, INIT_SERVERS_MAX,
@@ -349,9 +338,9 @@ int main(int argc, char **argv)
 	}
 	cmdline_get(pith_bootinfo->cmdline, "init.manifest", manifest_name,
 		    sizeof(manifest_name));
-	say("init: starting the servers of '%s'\n", manifest_name);
+	pith_printf("init: starting the servers of '%s'\n", manifest_name);
 	if (pith_alloc_object(PITH_OBJ_ENDPOINT, 0, &init_ep) != PITH_OK) {
-		say("init: no memory for an endpoint\n");
+		pith_printf("init: no memory for an endpoint\n");
 		return 1;
 	}
 	n = read_manifest(manifest_name);
@@ -359,7 +348,7 @@ int main(int argc, char **argv)
 		servers[i] = (struct server){.m = &manifest[i], .index = i};
 		if (pith_alloc_object(PITH_OBJ_ENDPOINT, 0,
 				      &servers[i].service) != PITH_OK) {
-			say("init: no memory for endpoints\n");
+			pith_printf("init: no memory for endpoints\n");
 			return 1;
 		}
 	}
@@ -373,7 +362,7 @@ int main(int argc, char **argv)
 		else if (s->service)
 			abandon(s);
 	}
-	say("init: %u of %u servers started\n", started, n);
+	pith_printf("init: %u of %u servers started\n", started, n);
 	srv.ep = init_ep;
 	srv.nservices = init_nservices;
 	pith_server_run(&srv);

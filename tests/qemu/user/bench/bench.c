@@ -22,38 +22,29 @@
  * and the fastpath applies where it can.
  */
 #include "bench.h"
+
+#include <stdio.h>
+
 #include "lib/cmdline.h"
-#include "lib/format.h"
-#include "pith/proto/chardev.h"
 
 #define ROOT_PRIORITY	   255
 #define BATCHES		   9
 #define ITERATIONS_DEFAULT 2000
 #define ITERATIONS_MAX	   3000 /* the server's free slots bound it */
-#define PRINTF_MAX	   200
 
 static uint64_t iterations = ITERATIONS_DEFAULT;
 static unsigned priority = ROOT_PRIORITY;
 static struct cpio_entry image; /* this program, for the spawned copies */
 static pith_cptr_t asid_pool;	/* 0: the root task's */
-static pith_cptr_t console;	/* 0: the debug console */
 static bool failed;
 
 void bench_printf(const char *fmt, ...)
 {
-	char buf[PRINTF_MAX];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	vprintf(fmt, ap); /* stdout: the console, if it has one (pith_start) */
 	va_end(ap);
-	if (n >= (int)sizeof(buf))
-		n = (int)sizeof(buf) - 1;
-	if (console)
-		chardev_write(console, buf, (size_t)n, NULL);
-	else
-		pith_console_write(buf, (size_t)n);
 }
 
 static bool check(enum pith_error err, const char *what)
@@ -411,7 +402,6 @@ static bool find_image(void)
  * the highest priority it may use. */
 static bool spawned_setup(int argc, char **argv)
 {
-	console = pith_cap("console");
 	asid_pool = pith_cap("asid");
 	if (argc > 2) {
 		bench_printf("bench: usage: bench [ITERATIONS]\n");

@@ -10,30 +10,10 @@
  * Two arguments make it misbehave on purpose: `sleep` waits until it is
  * killed, `fault` reads address 0.
  */
-#include "lib/format.h"
+#include <stdio.h>
+
 #include "lib/string.h"
 #include "pith/pith.h"
-#include "pith/proto/chardev.h"
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void say(const char *fmt, ...)
-{
-	pith_cptr_t console = pith_cap("console");
-	char buf[CHARDEV_WRITE_DATA_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof(buf))
-		n = (int)sizeof(buf) - 1;
-	if (console)
-		chardev_write(console, buf, (size_t)n, NULL);
-	else
-		pith_console_write(buf, (size_t)n);
-}
 
 /* Wait on a notification nobody signals: until procmgr kills us. */
 static int sleep_forever(void)
@@ -44,10 +24,10 @@ static int sleep_forever(void)
 		pith_alloc_object(PITH_OBJ_NOTIFICATION, 0, &ntfn);
 
 	if (err != PITH_OK) {
-		say("hello: no notification: %s\n", pith_error_name(err));
+		printf("hello: no notification: %s\n", pith_error_name(err));
 		return 1;
 	}
-	say("hello: sleeping until killed\n");
+	printf("hello: sleeping until killed\n");
 	for (;;)
 		pith_wait(ntfn, &word);
 }
@@ -57,17 +37,17 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "sleep") == 0)
 		return sleep_forever();
 	if (argc == 2 && strcmp(argv[1], "fault") == 0) {
-		say("hello: reading address 0\n");
+		printf("hello: reading address 0\n");
 		/* On purpose: procmgr must report it and end the program. */
 		// NOLINTBEGIN(clang-analyzer-core.NullDereference)
 		// cppcheck-suppress nullPointer
 		return *(volatile int *)(uintptr_t)0;
 		// NOLINTEND(clang-analyzer-core.NullDereference)
 	}
-	say("hello: %d argument%s%s", argc - 1, argc == 2 ? "" : "s",
-	    argc > 1 ? ":" : "");
+	printf("hello: %d argument%s%s", argc - 1, argc == 2 ? "" : "s",
+	       argc > 1 ? ":" : "");
 	for (int i = 1; i < argc; i++)
-		say(" \"%s\"", argv[i]);
-	say("\n");
+		printf(" \"%s\"", argv[i]);
+	printf("\n");
 	return argc - 1;
 }
