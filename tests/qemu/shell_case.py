@@ -10,11 +10,20 @@ shows an empty prompt, types its text. Lines are the serial output with
 ANSI sequences taken out; what the line editor draws while a line is
 typed shows up as lines too, and is never what a step waits for.
 """
+import os
 import re
+import socket
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))), "tools"))
+import screentext  # noqa: E402  pylint: disable=wrong-import-position
 
 PROMPT = "pith> "
 TYPE_GAP = 0.02  # seconds between typed bytes, as a quick typist
+SCREEN_GAP = 1.0  # seconds between screen dumps while a text is awaited
+SCREEN_WAIT = 60.0  # seconds a text may take to reach the screen
 
 ESC = "\x1b"
 LEFT, RIGHT, UP, DOWN = ESC + "[D", ESC + "[C", ESC + "[A", ESC + "[B"
@@ -32,38 +41,48 @@ class Step:
     named groups go into the session's values; a function of the values
     giving either), none of them before the
     line the last step matched; `absent`: a substring no line up to them
-    may hold; `check(values)`: a problem (str) or None; then type `text`
-    (formatted with the values) once the prompt is there, unless
-    `prompt` is False."""
+    may hold; `check(values)`: a problem (str) or None; `screen`: texts
+    that must then be on the framebuffer console's screen, each within
+    one screen line (read from QEMU's screen dump with
+    tools/screentext.py); then type `text` (formatted with the values)
+    once the prompt is there, unless `prompt` is False."""
 
     def __init__(self, lines=(), text=None, *, absent=None, check=None,
-                 prompt=True):
+                 prompt=True, screen=()):
         self.lines = list(lines)
         self.text = text
         self.absent = absent
         self.check = check
         self.prompt = prompt
+        self.screen = list(screen)
 
 
 class Session:
     """Drives the steps: run.py's script interface (start, qemu_args,
     poll, close)."""
 
-    def __init__(self, steps):
+    def __init__(self, steps, workdir=None):
         self.steps = steps
         self.step = self.wait = self.line = self.start_line = 0
         self.values = {}
         self.typing = b""
         self.last_byte = 0.0
         self.transcript = None
+        self.workdir = workdir
+        self.monitor = None
+        self.dumps = 0
+        self.screen_since = self.last_dump = None
 
     def start(self, workdir):
-        del workdir  # nothing of its own: input goes to QEMU's stdin
-        return Session(self.steps)
+        """A fresh run: input goes to QEMU's stdin, screen dumps through
+        its monitor, into `workdir`."""
+        return Session(self.steps, workdir)
 
-    @staticmethod
-    def qemu_args():
-        return []
+    def socket_path(self):
+        return os.path.join(self.workdir, "monitor.sock")
+
+    def qemu_args(self):
+        return ["-monitor", f"unix:{self.socket_path()},server=on,wait=off"]
 
     def problem(self, text):
         self.transcript.problems.append(text)
@@ -77,6 +96,8 @@ class Session:
             if not self.find_lines(step):
                 return
             if step.prompt and transcript.partial != PROMPT:
+                return
+            if step.screen and not self.screen_shows(step):
                 return
             self.finish(step)
             if self.typing:
@@ -101,6 +122,55 @@ class Session:
             else:
                 return False
             self.wait += 1
+        return True
+
+    def monitor_command(self, text, timeout=30.0):
+        """Run a command of QEMU's monitor and wait until it is done
+        (the monitor prompts again)."""
+        if self.monitor is None:
+            self.monitor = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.monitor.settimeout(timeout)
+            self.monitor.connect(self.socket_path())
+            self.read_monitor()  # its banner and first prompt
+        self.monitor.sendall(text.encode() + b"\n")
+        self.read_monitor()
+
+    def read_monitor(self):
+        said = b""
+        while not said.endswith(b"(qemu) "):
+            data = self.monitor.recv(4096)
+            if not data:
+                raise OSError("QEMU's monitor closed")
+            said += data
+
+    def screen_shows(self, step):
+        """True once a screen dump holds every text of step.screen, or
+        (with a problem noted) once SCREEN_WAIT has passed without."""
+        now = time.monotonic()
+        if self.screen_since is None:
+            self.screen_since = now
+        if self.last_dump is not None and now - self.last_dump < SCREEN_GAP:
+            return False
+        self.last_dump = now
+        self.dumps += 1
+        path = os.path.join(self.workdir, f"screen{self.dumps}.ppm")
+        try:
+            self.monitor_command(f"screendump {path}")
+            lines = screentext.read_screen(path)
+        except (OSError, screentext.ScreenError) as e:
+            self.problem(f"step {self.step + 1}: no screen dump: {e}")
+            return True
+        missing = [t for t in step.screen
+                   if not any(t in line for line in lines)]
+        if not missing:
+            self.screen_since = self.last_dump = None
+            return True
+        if now - self.screen_since < SCREEN_WAIT:
+            return False
+        shown = "\n".join(line.rstrip() for line in lines if line.strip())
+        self.problem(f"step {self.step + 1}: not on the screen after "
+                     f"{SCREEN_WAIT:.0f} s: {missing}; the screen:\n{shown}")
+        self.screen_since = self.last_dump = None
         return True
 
     def finish(self, step):
@@ -136,6 +206,8 @@ class Session:
         return bool(self.typing)
 
     def close(self):
+        if self.monitor is not None:
+            self.monitor.close()
         if self.transcript is not None and self.step < len(self.steps):
             step = self.steps[self.step]
             want = step.lines[self.wait] if self.wait < len(step.lines) \
@@ -183,7 +255,10 @@ STEPS = [
     Step(["Commands:", "echo [WORD...]", "run PROGRAM", "poweroff",
           "Quote words"],
          "echo \"hello   world\" 'single  quoted' a\\ b\r"),
-    Step(["hello   world single  quoted a b"], "ps\r"),
+    # what the shell printed is on the framebuffer console too
+    Step(["hello   world single  quoted a b"], "ps\r",
+         screen=["pith> echo \"hello   world\" 'single  quoted' a\\ b",
+                 "hello   world single  quoted a b"]),
     # every server of the manifest, in its order; those the shell talks
     # to run
     Step(["PID  NAME"] +
@@ -232,8 +307,12 @@ STEPS = [
     Step(["usage: kill PID|NAME"], "echo \"open\r"),
     Step(["shell: unterminated quote"], "kill 99999\r"),
     Step(["kill: no program with pid 99999"], "kill kbd\r"),
-    Step(["init: kbd was killed; restart 1 of"], "uptime\r",
+    Step(["init: kbd was killed; restart 1 of"], "kill serial\r",
          prompt=False),
+    # the serial driver's restart: typed input and output go on
+    Step(["init: serial was killed; restart 1 of"], "echo after serial\r",
+         prompt=False),
+    Step([re.compile(r"^after serial$")], "uptime\r"),
     Step([re.compile(r"^up \d+\.\d{3} s \(\d+:\d\d:\d\d\)$")],
          "bench 5\r"),
     Step(["bench: 5 iterations per batch",
