@@ -300,52 +300,49 @@ def comment(lines, indent=""):
     return out
 
 
+# The C parameters of one protocol parameter, by kind, in each place it
+# appears: {name} is the parameter's name, {ctype} its C type (scalars).
+C_PARAMS = {
+    # a client stub's arguments, and a deferred reply's results
+    "in": {"scalar": ["{ctype} {name}"],
+           "bytes": ["const void *{name}", "size_t {name}_len"],
+           "string": ["const char *{name}"],
+           "cap": ["pith_cptr_t {name}"]},
+    # a client stub's results
+    "out": {"scalar": ["{ctype} *{name}"],
+            "bytes": ["void *{name}", "size_t *{name}_len"],
+            "string": ["char *{name}"],
+            "cap": ["pith_cptr_t *{name}"]},
+    # a handler's arguments (buffers as the message holds them)
+    "handler_in": {"scalar": ["{ctype} {name}"],
+                   "bytes": ["const uint8_t *{name}", "size_t {name}_len"],
+                   "string": ["const char *{name}"],
+                   "cap": ["pith_cptr_t {name}"]},
+    # a handler's results
+    "handler_out": {"scalar": ["{ctype} *{name}"],
+                    "bytes": ["uint8_t *{name}", "size_t *{name}_len"],
+                    "string": ["char *{name}"],
+                    "cap": ["pith_cptr_t *{name}"]},
+}
+
+
+def c_params(params, place):
+    """The C parameters of `params` in `place` (a key of C_PARAMS)."""
+    forms = C_PARAMS[place]
+    return [form.format(name=p.name, ctype=p.ctype)
+            for p in params
+            for form in forms[p.kind]]
+
+
 def client_params(params, direction):
     """C parameters of a client stub for the arguments (in) or results."""
-    out = []
-    for p in params:
-        if direction == "in":
-            if p.kind == "scalar":
-                out.append(f"{p.ctype} {p.name}")
-            elif p.kind == "bytes":
-                out += [f"const void *{p.name}", f"size_t {p.name}_len"]
-            elif p.kind == "string":
-                out.append(f"const char *{p.name}")
-            else:
-                out.append(f"pith_cptr_t {p.name}")
-        else:
-            if p.kind == "scalar":
-                out.append(f"{p.ctype} *{p.name}")
-            elif p.kind == "bytes":
-                out += [f"void *{p.name}", f"size_t *{p.name}_len"]
-            elif p.kind == "string":
-                out.append(f"char *{p.name}")
-            else:
-                out.append(f"pith_cptr_t *{p.name}")
-    return out
+    return c_params(params, direction)
 
 
 def handler_params(method):
-    out = ["struct pith_request *rq"]
-    for p in method.args:
-        if p.kind == "scalar":
-            out.append(f"{p.ctype} {p.name}")
-        elif p.kind == "bytes":
-            out += [f"const uint8_t *{p.name}", f"size_t {p.name}_len"]
-        elif p.kind == "string":
-            out.append(f"const char *{p.name}")
-        else:
-            out.append(f"pith_cptr_t {p.name}")
-    for p in method.rets:
-        if p.kind == "scalar":
-            out.append(f"{p.ctype} *{p.name}")
-        elif p.kind == "bytes":
-            out += [f"uint8_t *{p.name}", f"size_t *{p.name}_len"]
-        elif p.kind == "string":
-            out.append(f"char *{p.name}")
-        else:
-            out.append(f"pith_cptr_t *{p.name}")
-    return out
+    return ["struct pith_request *rq"] + \
+        c_params(method.args, "handler_in") + \
+        c_params(method.rets, "handler_out")
 
 
 def reply_params(method):
