@@ -248,6 +248,29 @@ enum pith_error decode_tcb_set_priority(struct invocation *inv)
 	return err;
 }
 
+/* args: name0, name1: up to 15 printable characters, NUL-padded */
+enum pith_error decode_tcb_set_name(struct invocation *inv)
+{
+	char name[16];
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(name); i++)
+		name[i] = (char)(inv->args[i / 8] >> (8 * (i % 8)));
+	while (len < sizeof(name) - 1 && name[len])
+		len++;
+	for (size_t i = 0; i < sizeof(name); i++) {
+		bool printable = name[i] >= 0x20 && name[i] < 0x7f;
+
+		if (i < len ? !printable : name[i] != 0)
+			return inv_error(inv, PITH_E_INVALID_ARGUMENT, i / 8,
+					 0);
+	}
+	if (len == 0)
+		return inv_error(inv, PITH_E_INVALID_ARGUMENT, 0, 0);
+	memcpy(inv->slot->cap.tcb.tcb->name, name, sizeof(name));
+	return PITH_OK;
+}
+
 /* args: mcp; caps: authority */
 enum pith_error decode_tcb_set_mc_priority(struct invocation *inv)
 {

@@ -265,6 +265,10 @@ static enum pith_error configure(const struct pith_spawn_args *a,
 					       a->priority);
 	if (err == PITH_OK)
 		err = pith_tcb_set_priority(p->tcb, PITH_SLOT_TCB, a->priority);
+	/* A name is for the kernel's messages only: one it refuses (not
+	 * printable) leaves the thread named after its TCB. */
+	if (err == PITH_OK && a->name && a->name[0])
+		pith_thread_set_name(p->tcb, a->name);
 	return err;
 }
 

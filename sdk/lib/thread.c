@@ -70,6 +70,15 @@ enum pith_error pith_thread_start(struct pith_thread *t,
 	return pith_tcb_write_registers(t->tcb, 1, PITH_REG_COUNT, regs);
 }
 
+enum pith_error pith_thread_set_name(pith_cptr_t tcb, const char *name)
+{
+	uint64_t words[2] = {0, 0};
+
+	for (unsigned i = 0; i < 15 && name[i]; i++)
+		words[i / 8] |= (uint64_t)(uint8_t)name[i] << (8 * (i % 8));
+	return pith_tcb_set_name(tcb, words[0], words[1]);
+}
+
 void pith_thread_destroy(struct pith_thread *t)
 {
 	/* The thread goes first: it must not run on a stack that is gone.

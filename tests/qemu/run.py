@@ -166,8 +166,9 @@ CASES = [
                  "20 12"],
          expect_re=[r"thread 'ktest': [1-9][0-9]* interrupts taken in "
                     r"user mode",
-                    # A helper thread writing a read-only mapping.
-                    r"fault: thread '[^']*' stopped: write to a read-only "
+                    # A helper thread, named with TCB.SetName, writing a
+                    # read-only mapping.
+                    r"fault: thread 'probe' stopped: write to a read-only "
                     r"or kernel page at address 0x1000000[0-9a-f]{5} ",
                     # The isolation test's second address space: ktest's
                     # memory, the kernel image and the direct map.
@@ -191,7 +192,7 @@ CASES = [
                     # IPC: a fault handler that drops the reply.
                     r"fault: thread '[^']*' stopped: its fault handler "
                     r"dropped the reply"],
-         tests=469, exit_code=EXIT_USER_FAULT),
+         tests=478, exit_code=EXIT_USER_FAULT),
     Case("bench",
          "The benchmark program (tools/bench) runs every benchmark once "
          "with short batches and prints each figure: it keeps working "

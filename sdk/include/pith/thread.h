@@ -53,6 +53,11 @@ enum pith_error pith_thread_create(struct pith_thread *t, unsigned priority,
 enum pith_error pith_thread_start(struct pith_thread *t,
 				  void (*fn)(uint64_t arg), uint64_t arg);
 
+/* Name the thread `tcb` in the kernel's messages: the first 15 bytes of
+ * `name` (printable ASCII; PITH_E_INVALID_ARGUMENT for anything else or
+ * an empty name). */
+enum pith_error pith_thread_set_name(pith_cptr_t tcb, const char *name);
+
 /* Stop the thread wherever it is and free its TCB, IPC buffer and stack.
  * Safe on a thread whose creation failed, or whose TCB was deleted. */
 void pith_thread_destroy(struct pith_thread *t);

@@ -21,7 +21,7 @@
  */
 #include "fuzz.h"
 
-_Static_assert(PITH_INV_COUNT == 50, "a new label needs a generator here");
+_Static_assert(PITH_INV_COUNT == 51, "a new label needs a generator here");
 
 enum kind {
 	KIND_INVOKE,
@@ -91,6 +91,7 @@ const struct label_desc fuzz_labels[PITH_INV_COUNT] = {
 					    PITH_CAP_TCB, 0, 1, 0},
 	[PITH_INV_TCB_UNBIND_NOTIFICATION] = {"tcb.unbind_notification",
 					      PITH_CAP_TCB, 0, 0, 0},
+	[PITH_INV_TCB_SET_NAME] = {"tcb.set_name", PITH_CAP_TCB, 2, 0, 0},
 	[PITH_INV_NOTIFICATION_SIGNAL] = {"notification.signal",
 					  PITH_CAP_NOTIFICATION, 0, 0,
 					  PITH_RIGHT_WRITE},
@@ -165,6 +166,7 @@ static const uint8_t label_weight[PITH_INV_COUNT] = {
 	[PITH_INV_TCB_SUSPEND] = 4,
 	[PITH_INV_TCB_BIND_NOTIFICATION] = 5,
 	[PITH_INV_TCB_UNBIND_NOTIFICATION] = 2,
+	[PITH_INV_TCB_SET_NAME] = 2,
 	[PITH_INV_NOTIFICATION_SIGNAL] = 4,
 	[PITH_INV_NOTIFICATION_POLL] = 3,
 	[PITH_INV_FRAME_MAP] = 12,
@@ -945,6 +947,17 @@ static void gen_tcb(struct gen *g, uint64_t label)
 		break;
 	case PITH_INV_TCB_BIND_NOTIFICATION:
 		c->caps[0] = arg_cap(g, PITH_CAP_NOTIFICATION);
+		break;
+	case PITH_INV_TCB_SET_NAME:
+		/* mostly printable names, short or full; else anything */
+		for (unsigned i = 0; i < 2; i++)
+			c->w[i] = chance(g, 70)
+					  ? 0x2020202020202020ULL |
+						    (hostile(g) &
+						     0x5f5f5f5f5f5f5f5fULL)
+					  : hostile(g);
+		if (chance(g, 50))
+			c->w[1] = 0;
 		break;
 	default:
 		break;

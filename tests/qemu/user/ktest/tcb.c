@@ -394,6 +394,43 @@ static void test_register_errors(void)
 	slot_free(tcb);
 }
 
+/* Names are checked in the log too: vspace.c's helper faults as 'probe'.
+ * The name is two words of NUL-padded printable characters. */
+static void test_set_name(void)
+{
+	pith_cptr_t tcb = obj_new(PITH_OBJ_TCB, 0);
+
+	expect_err("tcb_set_name", pith_thread_set_name(tcb, "worker"),
+		   PITH_OK);
+	expect_err("tcb_set_name_15_characters",
+		   pith_thread_set_name(tcb, "abcdefghijklmnopq"), PITH_OK);
+	expect_detail("tcb_set_name_empty",
+		      invoke(tcb, PITH_INV_TCB_SET_NAME, WORDS(0, 0), NO_CAPS),
+		      PITH_E_INVALID_ARGUMENT, 0, ANY);
+	expect_detail("tcb_set_name_control_character",
+		      invoke(tcb, PITH_INV_TCB_SET_NAME,
+			     WORDS(0x0a61 /* "a\n" */, 0), NO_CAPS),
+		      PITH_E_INVALID_ARGUMENT, 0, ANY);
+	expect_detail("tcb_set_name_not_ascii",
+		      invoke(tcb, PITH_INV_TCB_SET_NAME,
+			     WORDS(0x80 /* "\x80" */, 0), NO_CAPS),
+		      PITH_E_INVALID_ARGUMENT, 0, ANY);
+	expect_detail("tcb_set_name_bytes_after_the_nul",
+		      invoke(tcb, PITH_INV_TCB_SET_NAME,
+			     WORDS(0x63006261 /* "ab\0c" */, 0), NO_CAPS),
+		      PITH_E_INVALID_ARGUMENT, 0, ANY);
+	expect_detail(
+		"tcb_set_name_16th_character",
+		invoke(tcb, PITH_INV_TCB_SET_NAME,
+		       WORDS(0x6161616161616161ULL, 0x6161616161616161ULL),
+		       NO_CAPS),
+		PITH_E_INVALID_ARGUMENT, 1, ANY);
+	expect_detail("tcb_set_name_truncated",
+		      invoke(tcb, PITH_INV_TCB_SET_NAME, WORDS(0x61), NO_CAPS),
+		      PITH_E_TRUNCATED_MESSAGE, ANY, ANY);
+	slot_free(tcb);
+}
+
 /* The helper overwrites the registers the root task checks below. */
 static void clobber_registers(uint64_t arg)
 {
@@ -469,5 +506,6 @@ void test_tcb(void)
 	test_suspend_resume();
 	test_priorities();
 	test_configure_errors();
+	test_set_name();
 	test_register_errors();
 }

@@ -6,7 +6,8 @@
  *
  * Whether memory is really readable or writable is checked by a helper
  * thread in ktest's address space: when an access must fault, only the
- * helper stops (the kernel logs "fault: thread '' stopped: ...").
+ * helper, named "probe", stops (the kernel logs "fault: thread 'probe'
+ * stopped: ...").
  */
 #include "ktest.h"
 
@@ -451,6 +452,9 @@ void test_vspace(void)
 			    "could not make the helper thread");
 		return;
 	}
+	/* Its faults are checked in the log by name (tests/qemu/run.py). */
+	expect_err("vspace_helper_named",
+		   pith_thread_set_name(helper.tcb, "probe"), PITH_OK);
 	test_frame_mappings();
 	test_frame_revoke();
 	test_frame_errors();
