@@ -1,0 +1,276 @@
+/*
+ * ramfs (docs/vfs.md): a read-write file system in the server's own
+ * memory, served with the fs protocol. Its files and directories are in
+ * its heap (store.c), so its quota is its manifest's `memory=`: a write
+ * that finds no memory left fails with PITH_E_NO_SPACE. statfs counts
+ * 4 KiB blocks: the data pages its memory could hold (three quarters of
+ * it; the rest is for the nodes, names and page tables), and those free.
+ *
+ * Capabilities: `service`, where the VFS calls it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pith/alloc.h"
+#include "pith/fsbuf.h"
+#include "pith/pith.h"
+#include "pith/proto/fs.h"
+#include "pith/server.h"
+#include "store.h"
+
+static struct ramfs_store store;
+static struct pith_fsbuf buf;
+static char name_a[PITH_FS_NAME_MAX], name_b[PITH_FS_NAME_MAX];
+
+static uint64_t clock_ns(void)
+{
+	uint64_t khz = pith_startinfo ? pith_startinfo->tsc_khz : 0;
+	uint32_t lo, hi;
+
+	if (!khz)
+		return 0;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32 | lo) / khz * 1000000;
+}
+
+/* Name `len` bytes at `off` of the buffer, copied into out. */
+static enum pith_error get_name(uint64_t off, uint32_t len, char *out)
+{
+	enum pith_error err;
+
+	if (len > PITH_FS_NAME_MAX)
+		return PITH_E_NAME_TOO_LONG;
+	err = pith_fsbuf_check(&buf, off, len);
+	if (err == PITH_OK)
+		pith_fsbuf_copy(&buf, off, out, len, true);
+	return err;
+}
+
+static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
+				 pith_cptr_t page)
+{
+	enum pith_error err = pith_fsbuf_attach(&buf, index, page);
+
+	(void)rq;
+	if (err == PITH_OK)
+		pith_slot_free(page);
+	return err;
+}
+
+static enum pith_error do_info(struct pith_request *rq, char *fstype,
+			       uint64_t *root, uint32_t *flags)
+{
+	(void)rq;
+	strcpy(fstype, "ramfs");
+	*root = ramfs_root(&store);
+	*flags = 0;
+	return PITH_OK;
+}
+
+static enum pith_error do_lookup(struct pith_request *rq, uint64_t dir,
+				 uint32_t name_len, uint64_t *node,
+				 uint32_t *type, uint64_t *size)
+{
+	enum pith_error err = get_name(0, name_len, name_a);
+	struct ramfs_node *n;
+
+	(void)rq;
+	if (err == PITH_OK)
+		err = ramfs_lookup(&store, dir, name_a, name_len, node);
+	if (err != PITH_OK)
+		return err;
+	n = ramfs_node(&store, *node);
+	*type = n->type;
+	*size = n->type == PITH_FS_FILE ? n->size : 0;
+	return PITH_OK;
+}
+
+static enum pith_error do_release(struct pith_request *rq, uint64_t node)
+{
+	(void)rq;
+	if (node == ramfs_root(&store))
+		return PITH_OK; /* referenced for ever */
+	return ramfs_release(&store, node);
+}
+
+static enum pith_error do_read(struct pith_request *rq, uint64_t node,
+			       uint64_t at, uint32_t len, uint32_t offset,
+			       uint32_t *done)
+{
+	enum pith_error err = pith_fsbuf_check(&buf, offset, len);
+	uint32_t got = 0;
+	uint64_t n;
+
+	(void)rq;
+	*done = 0;
+	while (err == PITH_OK && *done < len) {
+		uint8_t *p =
+			pith_fsbuf_at(&buf, offset + *done, len - *done, &n);
+
+		err = ramfs_read(&store, node, at + *done, p, (uint32_t)n,
+				 &got);
+		*done += got;
+		if (got < n)
+			break;
+	}
+	return err;
+}
+
+static enum pith_error do_write(struct pith_request *rq, uint64_t node,
+				uint64_t at, uint32_t len, uint32_t offset,
+				uint32_t *done)
+{
+	enum pith_error err = pith_fsbuf_check(&buf, offset, len);
+	uint32_t put = 0;
+	uint64_t n;
+
+	(void)rq;
+	*done = 0;
+	while (err == PITH_OK && *done < len) {
+		uint8_t *p =
+			pith_fsbuf_at(&buf, offset + *done, len - *done, &n);
+
+		err = ramfs_write(&store, node, at + *done, p, (uint32_t)n,
+				  &put);
+		*done += put;
+		if (put < n)
+			break;
+	}
+	return *done ? PITH_OK : err;
+}
+
+static enum pith_error do_stat(struct pith_request *rq, uint64_t node,
+			       uint32_t *type, uint64_t *size, uint64_t *mtime)
+{
+	struct ramfs_node *n = ramfs_node(&store, node);
+
+	(void)rq;
+	if (!n)
+		return PITH_E_NOT_FOUND;
+	*type = n->type;
+	*size = n->type == PITH_FS_FILE ? n->size : 0;
+	*mtime = n->mtime;
+	return PITH_OK;
+}
+
+static enum pith_error do_create(struct pith_request *rq, uint64_t dir,
+				 uint32_t name_len, uint32_t type,
+				 uint64_t *node)
+{
+	enum pith_error err = get_name(0, name_len, name_a);
+
+	(void)rq;
+	if (err == PITH_OK)
+		err = ramfs_create(&store, dir, name_a, name_len, type, node);
+	return err;
+}
+
+static enum pith_error do_unlink(struct pith_request *rq, uint64_t dir,
+				 uint32_t name_len)
+{
+	enum pith_error err = get_name(0, name_len, name_a);
+
+	(void)rq;
+	if (err == PITH_OK)
+		err = ramfs_unlink(&store, dir, name_a, name_len);
+	return err;
+}
+
+static enum pith_error do_rename(struct pith_request *rq, uint64_t from_dir,
+				 uint32_t from_len, uint64_t to_dir,
+				 uint32_t to_len)
+{
+	enum pith_error err = get_name(0, from_len, name_a);
+
+	(void)rq;
+	if (err == PITH_OK)
+		err = get_name(from_len, to_len, name_b);
+	if (err == PITH_OK)
+		err = ramfs_rename(&store, from_dir, name_a, from_len, to_dir,
+				   name_b, to_len);
+	return err;
+}
+
+static enum pith_error do_truncate(struct pith_request *rq, uint64_t node,
+				   uint64_t size)
+{
+	(void)rq;
+	return ramfs_truncate(&store, node, size);
+}
+
+static enum pith_error do_readdir(struct pith_request *rq, uint64_t dir,
+				  uint64_t cookie, uint32_t max, uint64_t *next,
+				  uint32_t *count, uint32_t *used)
+{
+	static uint8_t tmp[PITH_FS_BUFFER_PAGES * 4096 / 4];
+	enum pith_error err;
+
+	(void)rq;
+	if (max > sizeof(tmp))
+		max = sizeof(tmp);
+	err = pith_fsbuf_check(&buf, 0, max);
+	if (err == PITH_OK)
+		err = ramfs_readdir(&store, dir, cookie, tmp, max, next, count,
+				    used);
+	if (err == PITH_OK)
+		pith_fsbuf_copy(&buf, 0, tmp, *used, false);
+	return err;
+}
+
+static enum pith_error do_sync(struct pith_request *rq)
+{
+	(void)rq;
+	return PITH_OK; /* nothing is kept anywhere else */
+}
+
+static enum pith_error do_statfs(struct pith_request *rq, uint64_t *block_size,
+				 uint64_t *blocks, uint64_t *free_blocks)
+{
+	(void)rq;
+	*block_size = RAMFS_PAGE;
+	*blocks = store.pages_max;
+	*free_blocks = store.pages_max - store.pages;
+	return PITH_OK;
+}
+
+static const struct fs_server ops = {
+	.attach = do_attach,
+	.info = do_info,
+	.lookup = do_lookup,
+	.release = do_release,
+	.read = do_read,
+	.write = do_write,
+	.stat = do_stat,
+	.create = do_create,
+	.unlink = do_unlink,
+	.rename = do_rename,
+	.truncate = do_truncate,
+	.readdir = do_readdir,
+	.sync = do_sync,
+	.statfs = do_statfs,
+};
+
+/* Bytes of untyped memory the program was given. */
+static uint64_t quota(void)
+{
+	uint64_t bytes = 0;
+
+	for (uint32_t i = 0; i < pith_startinfo->untyped_count; i++)
+		bytes += 1ULL << pith_startinfo->untyped_size_bits[i];
+	return bytes;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	static const struct pith_service services[] = {{fs_service, &ops}};
+	struct pith_server srv = {.services = services, .nservices = 1};
+
+	srv.ep = pith_cap("service");
+	if (!srv.ep ||
+	    ramfs_init(&store, quota() / RAMFS_PAGE * 3 / 4) != PITH_OK)
+		return 1;
+	store.clock = clock_ns;
+	pith_server_run(&srv);
+}
