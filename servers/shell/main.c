@@ -113,6 +113,7 @@ int main(int argc, char **argv)
 	sh.procmgr = pith_cap("procmgr");
 	sh.init = pith_cap("init");
 	sh.power = pith_cap("power");
+	sh.root = pith_cap("root");
 	if (!sh.console)
 		return 1; /* nowhere to talk */
 	sh_printf("Pith shell: 'help' lists the commands.\n");
