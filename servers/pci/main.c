@@ -21,6 +21,7 @@
 #include "config.h"
 #include "lib/string.h"
 #include "pith/pith.h"
+#include "pith/proto/devices.h"
 #include "pith/proto/pci.h"
 #include "pith/server.h"
 
@@ -28,6 +29,10 @@
 #define CONFIG_DATA    0xcfc
 #define DEVICES_MAX    64
 #define BUSES	       256
+#define BLOCKS_MAX     32
+#define BLOCK_PAGES    256 /* frames handed out per block, at most */
+#define MSI_MAX	       8   /* vectors per device */
+#define PAGE	       4096ULL
 
 struct function {
 	uint8_t bus, dev, fn;
@@ -35,7 +40,23 @@ struct function {
 				    * what we write */
 	struct pci_bar bars[PCI_BARS_MAX];
 	uint64_t owner; /* the claiming client's badge; 0: unclaimed */
+	pith_cptr_t msi[MSI_MAX]; /* IRQHandlers set up (0: none) */
 };
+
+/* A block of device memory init gave: frames are made from it in
+ * order (an untyped's watermark only grows), as far as asked. */
+struct block {
+	uint64_t paddr;
+	unsigned bits;
+	pith_cptr_t untyped;
+	unsigned nframes;
+	pith_cptr_t frame[BLOCK_PAGES];
+	uint64_t va[BLOCK_PAGES]; /* our own mapping (MSI-X tables); 0 */
+};
+
+static struct block blocks[BLOCKS_MAX];
+static unsigned nblocks;
+static pith_cptr_t init_ep; /* init's devices protocol */
 
 static struct function funcs[DEVICES_MAX];
 static unsigned nfuncs;
@@ -259,6 +280,236 @@ static enum pith_error do_config_write(struct pith_request *rq, uint32_t offset,
 	return PITH_OK;
 }
 
+/* The block of device memory holding [paddr, paddr + size): one we
+ * have, or a new one from init, naturally aligned and at least a page. */
+static enum pith_error block_for(uint64_t paddr, uint64_t size,
+				 struct block **out)
+{
+	unsigned bits = 12;
+	uint64_t base;
+	pith_cptr_t slot;
+	enum pith_error err;
+
+	for (unsigned i = 0; i < nblocks; i++) {
+		struct block *b = &blocks[i];
+
+		if (paddr >= b->paddr && paddr - b->paddr < (1ULL << b->bits)) {
+			*out = b;
+			return PITH_OK;
+		}
+	}
+	while (bits < 40 && (1ULL << bits) < size)
+		bits++;
+	base = paddr & ~((1ULL << bits) - 1);
+	if (nblocks == BLOCKS_MAX || !init_ep)
+		return PITH_E_EXHAUSTED;
+	err = pith_slot_alloc(&slot);
+	if (err != PITH_OK)
+		return err;
+	err = devices_memory(init_ep, base, bits, slot);
+	if (err != PITH_OK) {
+		pith_printf("%s: device memory at 0x%llx (2^%u bytes): %s\n",
+			    name, (unsigned long long)base, bits,
+			    pith_error_name(err));
+		pith_slot_free(slot);
+		return err;
+	}
+	*out = &blocks[nblocks++];
+	**out = (struct block){.paddr = base, .bits = bits, .untyped = slot};
+	return PITH_OK;
+}
+
+/* The frame of the page at paddr, made from its block if need be. */
+static enum pith_error frame_at(struct block *b, uint64_t paddr,
+				pith_cptr_t *frame, uint64_t **va)
+{
+	uint64_t page = (paddr - b->paddr) / PAGE;
+	enum pith_error err;
+
+	if (page >= BLOCK_PAGES)
+		return PITH_E_RANGE;
+	while (b->nframes <= page) {
+		pith_cptr_t f;
+
+		err = pith_alloc_object_from(b->untyped, PITH_OBJ_FRAME_4K, 0,
+					     &f);
+		if (err != PITH_OK)
+			return err;
+		b->frame[b->nframes++] = f;
+	}
+	*frame = b->frame[page];
+	if (va)
+		*va = &b->va[page];
+	return PITH_OK;
+}
+
+/* Does the page at paddr hold a memory BAR of a device other than f? */
+static bool shared_page(const struct function *f, uint64_t paddr)
+{
+	for (unsigned i = 0; i < nfuncs; i++) {
+		if (&funcs[i] == f)
+			continue;
+		for (unsigned j = 0; j < PCI_BARS_MAX; j++) {
+			const struct pci_bar *o = &funcs[i].bars[j];
+
+			if ((o->kind == PCI_BAR_MEM32 ||
+			     o->kind == PCI_BAR_MEM64) &&
+			    o->addr < paddr + PAGE && paddr < o->addr + o->size)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The page `page` of memory BAR `bar` of f: its frame, and (if va is
+ * not NULL) where our own mapping of it is kept. */
+static enum pith_error bar_page(const struct function *f, uint32_t bar,
+				uint64_t page, pith_cptr_t *frame,
+				uint64_t **va)
+{
+	const struct pci_bar *b;
+	uint64_t first, pages;
+	struct block *blk;
+	enum pith_error err;
+
+	if (bar >= PCI_BARS_MAX)
+		return PITH_E_INVALID_ARGUMENT;
+	b = &f->bars[bar];
+	if (b->kind != PCI_BAR_MEM32 && b->kind != PCI_BAR_MEM64)
+		return PITH_E_INVALID_ARGUMENT;
+	first = b->addr & ~(PAGE - 1);
+	pages = (b->addr + b->size - first + PAGE - 1) / PAGE;
+	if (page >= pages)
+		return PITH_E_RANGE;
+	if (shared_page(f, first + page * PAGE))
+		return PITH_E_IN_USE;
+	err = block_for(b->addr, b->size, &blk);
+	if (err == PITH_OK)
+		err = frame_at(blk, first + page * PAGE, frame, va);
+	return err;
+}
+
+static enum pith_error do_bar_memory(struct pith_request *rq, uint32_t bar,
+				     uint32_t page, pith_cptr_t *frame,
+				     uint64_t *paddr, uint64_t *size)
+{
+	const struct function *f = claimed(rq);
+	enum pith_error err;
+
+	if (!f)
+		return PITH_E_ILLEGAL_OPERATION;
+	err = bar_page(f, bar, page, frame, NULL);
+	if (err != PITH_OK)
+		return err;
+	*paddr = f->bars[bar].addr;
+	*size = f->bars[bar].size;
+	return PITH_OK;
+}
+
+/* Our mapping of the MSI-X table entry `vector` of f: NULL if the table
+ * is not in a memory BAR of it. */
+static volatile uint32_t *msix_entry(const struct function *f, unsigned cap,
+				     unsigned vector)
+{
+	uint32_t table = pci_cfg_get(f->cfg, cap + PCI_MSIX_TABLE, 4);
+	unsigned bir = table & 7;
+	uint64_t off = (table & ~7U) + (uint64_t)vector * PCI_MSIX_ENTRY;
+	uint64_t addr, *va;
+	pith_cptr_t frame;
+
+	if (bir >= PCI_BARS_MAX)
+		return NULL;
+	addr = f->bars[bir].addr + off;
+	if (bar_page(f, bir, (addr - (f->bars[bir].addr & ~(PAGE - 1))) / PAGE,
+		     &frame, &va) != PITH_OK)
+		return NULL;
+	if (!*va && pith_vm_map_frame(frame, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
+				      va) != PITH_OK)
+		return NULL;
+	return (volatile uint32_t *)(*va + (addr & (PAGE - 1)));
+}
+
+/* Program vector `vector` of f with (address, data) and enable it. */
+static enum pith_error msi_program(struct function *f, unsigned vector,
+				   uint64_t address, uint32_t data)
+{
+	unsigned cap = pci_cap_find(f->cfg, PCI_CAP_MSIX, 0);
+	uint32_t ctrl, cmd = pci_cfg_get(f->cfg, PCI_COMMAND, 2);
+
+	cfg_write(f->bus, f->dev, f->fn, PCI_COMMAND, 2,
+		  cmd | PCI_CMD_INTX_OFF);
+	f->cfg[PCI_COMMAND + 1] |= PCI_CMD_INTX_OFF >> 8;
+	if (cap) {
+		volatile uint32_t *e = msix_entry(f, cap, vector);
+
+		if (!e)
+			return PITH_E_INVALID_ARGUMENT;
+		e[0] = (uint32_t)address;
+		e[1] = (uint32_t)(address >> 32);
+		e[2] = data;
+		e[3] = 0; /* unmasked */
+		ctrl = cfg_read(f->bus, f->dev, f->fn, cap + PCI_MSIX_CTRL, 2);
+		ctrl = (ctrl | PCI_MSIX_CTRL_EN) & ~PCI_MSIX_CTRL_MASK;
+		cfg_write(f->bus, f->dev, f->fn, cap + PCI_MSIX_CTRL, 2, ctrl);
+		return PITH_OK;
+	}
+	cap = pci_cap_find(f->cfg, PCI_CAP_MSI, 0);
+	ctrl = pci_cfg_get(f->cfg, cap + PCI_MSI_CTRL, 2);
+	cfg_write(f->bus, f->dev, f->fn, cap + PCI_MSI_ADDR, 4,
+		  (uint32_t)address);
+	if (ctrl & PCI_MSI_CTRL_64)
+		cfg_write(f->bus, f->dev, f->fn, cap + PCI_MSI_ADDR + 4, 4,
+			  (uint32_t)(address >> 32));
+	cfg_write(f->bus, f->dev, f->fn, pci_msi_data_offset(f->cfg, cap), 2,
+		  data);
+	/* one vector (multiple message enable 0), enabled */
+	ctrl = (ctrl & ~0x70U) | PCI_MSI_CTRL_EN;
+	cfg_write(f->bus, f->dev, f->fn, cap + PCI_MSI_CTRL, 2, ctrl);
+	return PITH_OK;
+}
+
+static enum pith_error do_msi(struct pith_request *rq, uint32_t vector,
+			      pith_cptr_t *irq)
+{
+	struct function *f = claimed(rq);
+	unsigned cap, count;
+	uint64_t address;
+	uint32_t data;
+	pith_cptr_t slot;
+	enum pith_error err;
+
+	if (!f)
+		return PITH_E_ILLEGAL_OPERATION;
+	if ((cap = pci_cap_find(f->cfg, PCI_CAP_MSIX, 0)) != 0)
+		count = (pci_cfg_get(f->cfg, cap + PCI_MSIX_CTRL, 2) & 0x7ff) +
+			1;
+	else if (pci_cap_find(f->cfg, PCI_CAP_MSI, 0))
+		count = 1;
+	else
+		return PITH_E_NOT_FOUND;
+	if (vector >= count || vector >= MSI_MAX)
+		return PITH_E_RANGE;
+	if (f->msi[vector]) {
+		*irq = f->msi[vector];
+		return PITH_OK;
+	}
+	if (!init_ep)
+		return PITH_E_EXHAUSTED;
+	err = pith_slot_alloc(&slot);
+	if (err != PITH_OK)
+		return err;
+	err = devices_msi(init_ep, slot, &address, &data);
+	if (err == PITH_OK)
+		err = msi_program(f, vector, address, data);
+	if (err != PITH_OK) {
+		pith_slot_free(slot);
+		return err;
+	}
+	f->msi[vector] = slot;
+	*irq = slot;
+	return PITH_OK;
+}
+
 static void report(void)
 {
 	for (unsigned i = 0; i < nfuncs; i++) {
@@ -278,6 +529,8 @@ int main(int argc, char **argv)
 		.claim = do_claim,
 		.config_read = do_config_read,
 		.config_write = do_config_write,
+		.bar_memory = do_bar_memory,
+		.msi = do_msi,
 	};
 	static const struct pith_service services[] = {{pci_service, &ops}};
 	static struct pith_server srv = {.services = services, .nservices = 1};
@@ -288,6 +541,7 @@ int main(int argc, char **argv)
 		name = argv[0];
 	srv.ep = pith_cap("service");
 	ports = pith_cap("ioport");
+	init_ep = pith_cap("init"); /* device memory and MSI vectors */
 	if (!srv.ep || !ports ||
 	    pith_ioport_in32(ports, CONFIG_DATA, &v) != PITH_OK ||
 	    pith_ioport_in32(ports, CONFIG_ADDRESS, &v) != PITH_OK) {
