@@ -15,6 +15,9 @@
 #define PITH_BLK_REGION_PAGES 257 /* the ring and 1 MiB of data */
 #define PITH_BLK_RING_SIZE    64
 
+#define PITH_BLK_SECTOR	     512  /* sector_size of every driver now */
+#define PITH_BLK_MAX_SECTORS 2048 /* per request: the 1 MiB of data */
+
 #define PITH_BLK_READ  1
 #define PITH_BLK_WRITE 2
 
