@@ -27,10 +27,11 @@ EXIT_STATUS = {
 
 def command(image, vars_path, code_path, *, usb=False, cpu="max",
             memory="256M", rng=True, serial="stdio", gdb_port=None,
-            log=None, display=False, icount=None):
+            log=None, display=False, icount=None, virtio_disk=None):
     """The argument list that boots `image`. `icount`: run with
     -icount shift=<icount> (guest time counts instructions: a guest TSC
-    delta is instructions << shift)."""
+    delta is instructions << shift). `virtio_disk`: a raw image file
+    attached as a virtio-blk PCI disk as well."""
     args = [QEMU, "-machine", "q35", "-accel", "tcg", "-cpu", cpu,
             "-m", memory, "-smp", "1", "-nodefaults", "-no-reboot",
             "-boot", "menu=off", "-nic", "none",
@@ -50,6 +51,10 @@ def command(image, vars_path, code_path, *, usb=False, cpu="max",
     else:
         args += ["-drive", f"file={image},format=raw,if=none,id=disk0",
                  "-device", "ide-hd,drive=disk0,bus=ide.0"]
+    if virtio_disk:
+        args += ["-drive", f"file={virtio_disk},format=raw,if=none,"
+                           f"id=vdisk",
+                 "-device", "virtio-blk-pci,drive=vdisk"]
     if rng:
         args += ["-device", "virtio-rng-pci"]
     if gdb_port is not None:

@@ -53,6 +53,8 @@ enum {
 	P_CI = 0x38,
 };
 #define CMD_ST	0x0001
+#define CMD_SUD 0x0002 /* spin up the device */
+#define CMD_POD 0x0004 /* power it on */
 #define CMD_FRE 0x0010
 #define CMD_FR	0x4000
 #define CMD_CR	0x8000
@@ -196,7 +198,10 @@ static struct disk *port_setup(unsigned i)
 	struct disk *d = &disks[ndisks];
 	uint64_t va, pa[2];
 
-	if ((rd(p, P_SSTS) & 0xf) != 3 || rd(p, P_SIG) != SIG_ATA)
+	/* After the HBA reset the link comes up again once the device is
+	 * powered and spun up (a short, bounded wait: no device, no link). */
+	wr(p, P_CMD, rd(p, P_CMD) | CMD_SUD | CMD_POD);
+	if (!wait_reg(p, P_SSTS, 0xf, 3))
 		return NULL;
 	if (!port_stop(p)) {
 		pith_printf("%s: port %u does not stop\n", name, i);
@@ -220,6 +225,11 @@ static struct disk *port_setup(unsigned i)
 	wr(p, P_CMD, rd(p, P_CMD) | CMD_FRE);
 	if (!wait_reg(p, P_TFD, TFD_BSY | TFD_DRQ, 0)) {
 		pith_printf("%s: port %u: the disk stays busy\n", name, i);
+		return NULL;
+	}
+	/* the device's first FIS, received now, gave its signature */
+	if (rd(p, P_SIG) != SIG_ATA) {
+		port_stop(p);
 		return NULL;
 	}
 	wr(p, P_CMD, rd(p, P_CMD) | CMD_ST);

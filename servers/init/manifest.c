@@ -296,6 +296,8 @@ static void option(struct parser *p, struct manifest_server *s, const char *tok,
 			     (unsigned long long)v);
 		else if (v)
 			s->cnode_bits = (unsigned)__builtin_ctzll(v);
+	} else if (key_is(tok, klen, "devices") && !eq) {
+		s->devices = true;
 	} else if (key_is(tok, klen, "args") && eq) {
 		args_option(p, s, val, vlen);
 	} else {

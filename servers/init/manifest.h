@@ -52,6 +52,7 @@ struct manifest_server {
 	char binary[MANIFEST_BINARY_MAX + 1];
 	unsigned priority;
 	uint64_t memory; /* bytes of untyped memory */
+	bool devices;	 /* the devices protocol: device memory, MSI */
 	unsigned stack_pages;
 	unsigned restart_max;
 	unsigned cnode_bits; /* its CNode has 2^cnode_bits slots */

@@ -13,6 +13,7 @@
  * kept, so pages of one block can be had in any order), and the page
  * retyped into a frame and mapped read-only.
  */
+#include "devices.h"
 #include "init.h"
 
 #include "lib/acpi.h"
@@ -45,15 +46,18 @@ static pith_cptr_t split_of(pith_cptr_t block)
 	return 0;
 }
 
-/* The frame of the page at paddr, inside `block` (2^bits bytes from
- * base), made by splitting down to it. */
-static enum pith_error carve(pith_cptr_t block, uint64_t base, unsigned bits,
-			     uint64_t paddr, pith_cptr_t *frame)
+/* Split `block` (2^bits bytes from base) in halves down to the block of
+ * 2^target bytes that holds paddr, keeping every split; *out its
+ * untyped. A block on the way that is not split but used (something was
+ * made from it whole) cannot be split: PITH_E_IN_USE. */
+static enum pith_error descend(pith_cptr_t block, uint64_t base, unsigned bits,
+			       uint64_t paddr, unsigned target,
+			       pith_cptr_t *out)
 {
 	pith_cptr_t child;
 	enum pith_error err;
 
-	while (bits > 12) {
+	while (bits > target) {
 		child = split_of(block);
 		if (!child) {
 			if (nsplits == SPLITS_MAX)
@@ -66,7 +70,9 @@ static enum pith_error carve(pith_cptr_t block, uint64_t base, unsigned bits,
 						  0, child, 2);
 			if (err != PITH_OK) {
 				pith_slots_free(child, 2);
-				return err;
+				return err == PITH_E_NOT_ENOUGH_MEMORY
+					       ? PITH_E_IN_USE
+					       : err;
 			}
 			splits[nsplits].block = block;
 			splits[nsplits++].child = child;
@@ -78,6 +84,40 @@ static enum pith_error carve(pith_cptr_t block, uint64_t base, unsigned bits,
 		}
 		block = child;
 	}
+	*out = block;
+	return PITH_OK;
+}
+
+enum pith_error device_block(uint64_t paddr, unsigned bits, pith_cptr_t *out,
+			     bool *split)
+{
+	const struct pith_bootinfo *bi = pith_bootinfo;
+	uint64_t size = 1ULL << bits;
+
+	for (uint32_t i = 0; i < bi->untyped_count; i++) {
+		const struct pith_untyped_desc *d = &bi->untyped_list[i];
+
+		if (!d->device || d->size_bits < bits || paddr < d->paddr ||
+		    paddr - d->paddr > (1ULL << d->size_bits) - size)
+			continue;
+		enum pith_error err = descend(bi->untyped.start + i, d->paddr,
+					      d->size_bits, paddr, bits, out);
+		if (err == PITH_OK)
+			*split = split_of(*out) != 0;
+		return err;
+	}
+	return PITH_E_RANGE; /* RAM, or past the device space */
+}
+
+/* The frame of the page at paddr, inside `block` (2^bits bytes from
+ * base), made by splitting down to it. */
+static enum pith_error carve(pith_cptr_t block, uint64_t base, unsigned bits,
+			     uint64_t paddr, pith_cptr_t *frame)
+{
+	enum pith_error err = descend(block, base, bits, paddr, 12, &block);
+
+	if (err != PITH_OK)
+		return err;
 	err = pith_slot_alloc(frame);
 	if (err != PITH_OK)
 		return err;

@@ -2,6 +2,7 @@
  * The `init` protocol (sdk/idl/proto/init.pidl): what init tells and does
  * for its clients, who are known by their badges (init.h).
  */
+#include "devices.h"
 #include "init.h"
 
 #include "lib/string.h"
@@ -125,5 +126,6 @@ static const struct init_server ops = {
 
 const struct pith_service init_services[] = {
 	{init_service, &ops},
+	{devices_service, &devices_ops},
 };
-const unsigned init_nservices = 1;
+const unsigned init_nservices = 2;

@@ -119,6 +119,21 @@ static void test_every_option(void **state)
 	assert_string_equal(s->caps[10].name, "debug");
 }
 
+/* devices: a flag for the devices protocol (device memory, MSI vectors),
+ * not a capability; a value is refused. */
+static void test_devices(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("pci pci ioport=0xcf8-0xcff init devices\n"
+			       "b b init\n"),
+			 2);
+	assert_int_equal(reps.n, 0);
+	assert_true(servers[0].devices);
+	assert_int_equal(servers[0].ncaps, 2);
+	assert_false(servers[1].devices);
+	expect_error("c c devices=1\n", 1, "devices");
+}
+
 static void test_memory_sizes(void **state)
 {
 	(void)state;
@@ -278,6 +293,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_option),
+		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_memory_sizes),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bad_line_spares_others),

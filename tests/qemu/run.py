@@ -33,6 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pithqemu  # noqa: E402  pylint: disable=wrong-import-position
 import shell_case  # noqa: E402  pylint: disable=wrong-import-position
+import blk_case  # noqa: E402  pylint: disable=wrong-import-position
 
 ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)(?: (.*))?$")
@@ -415,6 +416,33 @@ CASES.append(Case(
 # The shell's case (tests/qemu/shell_case.py): a session on the serial
 # port with the whole system; it ends with `poweroff`.
 CASES.append(shell_case.make_case(Case, "loglevel=warn"))
+
+# The block stack's case (docs/vfs.md): the bus server, the AHCI and
+# virtio-blk drivers and the test client blktest with its peer, booted
+# with a virtio disk the harness writes and checks (blk_case.py).
+CASES.append(Case(
+    "blk",
+    "The PCI bus server and both block drivers in one boot: the boot "
+    "disk's GPT header read through AHCI, the harness's pattern read "
+    "through virtio-blk and sectors written there (the image file checked "
+    "after the run), the request errors (past the disk, unaligned, count "
+    "0, the ring not attached, a second client refused with "
+    "PITH_E_IN_USE), the pci protocol's errors (a claim of nothing, BARs "
+    "and configuration of no claimed device, a write to a BAR, the "
+    "framebuffer's memory refused), and a 16 MiB read from each disk "
+    "(BENCH lines).",
+    cmdline="init=init init.manifest=blktest.manifest",
+    initrd_files=["user/init", "user/pci", "user/ahci", "user/virtio-blk",
+                  "user/blktest",
+                  os.path.join(ROOT, "tests/qemu/user/blktest/"
+                               "blktest.manifest")],
+    script=blk_case.VirtioDisk(),
+    expect=["pci: ready", "ahci: ready: 1 disks",
+            "virtio-blk: ready: 32768 sectors", "blktest: 0 failures"],
+    expect_re=[r"BENCH blk_ahci_read_64k [1-9][0-9]* cycles/MiB",
+               r"BENCH blk_virtio_read_64k [1-9][0-9]* cycles/MiB",
+               r"debug: shutdown requested by '[^']*' with status 0"],
+    tests=46, timeout=300))
 
 
 def esp_files(build, case, workdir):
