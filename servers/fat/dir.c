@@ -42,8 +42,7 @@ struct dir_rec {
 	uint16_t lfn[FAT_LFN_ENTS * 13];
 };
 
-/* ---- entries --------------------------------------------------------------
- */
+/* ---- entries ----------------------------------------------------------- */
 
 /* The sector and byte of the entry at offset off; PITH_E_NOT_FOUND past
  * the end of the chain. */
@@ -142,8 +141,7 @@ static bool is_dot(const uint8_t *e)
 	return memcmp(e, dot_name, 11) == 0 || memcmp(e, dotdot_name, 11) == 0;
 }
 
-/* ---- long names -----------------------------------------------------------
- */
+/* ---- long names -------------------------------------------------------- */
 
 /* The long name being gathered: the last ordinal taken (0: none), the
  * checksum its entries carry and where its first entry is. */
@@ -301,8 +299,7 @@ static enum pith_error dir_empty(struct fat *fs, struct fat_node *d,
 	}
 }
 
-/* ---- placing a new name ---------------------------------------------------
- */
+/* ---- placing a new name ------------------------------------------------ */
 
 /*
  * The short name for q in d: q itself if it is a plain upper-case 8.3
@@ -514,8 +511,7 @@ static enum pith_error make_dir(struct fat *fs, uint32_t parent, uint32_t *out)
 	return PITH_OK;
 }
 
-/* ---- parents --------------------------------------------------------------
- */
+/* ---- parents ----------------------------------------------------------- */
 
 /* The parent of the directory starting at cluster c, from its "..". */
 static enum pith_error parent_of(struct fat *fs, uint32_t c, uint32_t *parent)
@@ -575,8 +571,7 @@ static enum pith_error set_dotdot(struct fat *fs, uint32_t c, uint32_t parent)
 	return PITH_OK;
 }
 
-/* ---- the operations -------------------------------------------------------
- */
+/* ---- the operations ---------------------------------------------------- */
 
 /* The directory behind a handle (to change it, if `write`). */
 static enum pith_error dir_node(struct fat *fs, uint32_t h, bool write,

@@ -19,8 +19,7 @@
 
 static const uint8_t zero_sector[FAT_SECTOR_MAX];
 
-/* ---- the sector cache -----------------------------------------------------
- */
+/* ---- the sector cache -------------------------------------------------- */
 
 /* Write one dirty cached sector back; a FAT sector goes to every FAT
  * when they are mirrored. */
@@ -146,8 +145,7 @@ enum pith_error fat_dev_write(struct fat *fs, uint64_t lba, uint32_t count,
 	return PITH_OK;
 }
 
-/* ---- the FAT --------------------------------------------------------------
- */
+/* ---- the FAT ----------------------------------------------------------- */
 
 /* Where cluster c's entry is in the FAT we read. */
 static void fat_entry_at(const struct fat *fs, uint32_t c, uint64_t *lba,
@@ -353,8 +351,7 @@ enum pith_error fat_zero_cluster(struct fat *fs, uint32_t c)
 			     NULL);
 }
 
-/* ---- time -----------------------------------------------------------------
- */
+/* ---- time -------------------------------------------------------------- */
 
 void fat_set_clock(struct fat *fs, int64_t (*clock)(void *ctx), void *ctx)
 {
@@ -421,8 +418,7 @@ int64_t fat_dos_to_unix(uint16_t time, uint16_t date)
 	       (int64_t)h * 3600 + (int64_t)mi * 60 + s;
 }
 
-/* ---- mount ----------------------------------------------------------------
- */
+/* ---- mount ------------------------------------------------------------- */
 
 static bool pow2(uint32_t v)
 {
@@ -605,8 +601,7 @@ enum pith_error fat_mount(struct fat *fs, const struct fat_dev *dev,
 	return err;
 }
 
-/* ---- sync, statfs, unmount ------------------------------------------------
- */
+/* ---- sync, statfs, unmount --------------------------------------------- */
 
 static enum pith_error write_fsinfo(struct fat *fs)
 {

@@ -142,8 +142,7 @@ struct fat {
 	uint16_t name16[FAT_NAME_MAX + 1]; /* scratch: a long name */
 };
 
-/* ---- the volume -----------------------------------------------------------
- */
+/* ---- the volume -------------------------------------------------------- */
 
 /*
  * Mount the FAT32 volume on `dev` (copied). Checks the boot sector in
@@ -172,8 +171,7 @@ enum pith_error fat_statfs(struct fat *fs, uint32_t *cluster_bytes,
  * timestamp is 1980-01-01 00:00:00. */
 void fat_set_clock(struct fat *fs, int64_t (*clock)(void *ctx), void *ctx);
 
-/* ---- nodes ----------------------------------------------------------------
- */
+/* ---- nodes ------------------------------------------------------------- */
 
 /* A new reference to the root directory. */
 enum pith_error fat_root(struct fat *fs, uint32_t *node);
@@ -212,8 +210,7 @@ enum pith_error fat_write(struct fat *fs, uint32_t node, uint64_t off,
  * (PITH_E_NO_SPACE leaves the file unchanged). */
 enum pith_error fat_truncate(struct fat *fs, uint32_t node, uint64_t size);
 
-/* ---- names ----------------------------------------------------------------
- */
+/* ---- names ------------------------------------------------------------- */
 
 /*
  * Create a file or (is_dir) a directory with its "." and ".." entries;

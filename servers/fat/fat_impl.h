@@ -95,8 +95,7 @@ static inline uint32_t fat_clusters_for(const struct fat *fs, uint64_t bytes)
 	return (uint32_t)((bytes + fat_cluster_bytes(fs) - 1) >> fs->cb_shift);
 }
 
-/* ---- fat.c ----------------------------------------------------------------
- */
+/* ---- fat.c ------------------------------------------------------------- */
 
 /* The cached sector lba, read from the device if `fill` (else zeroed:
  * the caller writes all of it). The pointer is good until the next
@@ -133,8 +132,7 @@ void fat_now(struct fat *fs, uint16_t *time, uint16_t *date);
 /* A FAT time and date as seconds since 1970. */
 int64_t fat_dos_to_unix(uint16_t time, uint16_t date);
 
-/* ---- node.c ---------------------------------------------------------------
- */
+/* ---- node.c ------------------------------------------------------------ */
 
 /* The open node behind a handle, or NULL. */
 struct fat_node *fat_node(struct fat *fs, uint32_t h);

@@ -13,8 +13,7 @@
 
 #include <string.h>
 
-/* ---- the node table -------------------------------------------------------
- */
+/* ---- the node table ---------------------------------------------------- */
 
 struct fat_node *fat_node(struct fat *fs, uint32_t h)
 {
@@ -213,8 +212,7 @@ enum pith_error fat_stat(struct fat *fs, uint32_t node, struct fat_stat *st)
 	return PITH_OK;
 }
 
-/* ---- a node's chain -------------------------------------------------------
- */
+/* ---- a node's chain ---------------------------------------------------- */
 
 /* Cluster number idx of the node's chain, through its cursor. */
 static enum pith_error node_seek(struct fat *fs, struct fat_node *n,
@@ -300,8 +298,7 @@ static enum pith_error shrink(struct fat *fs, struct fat_node *n, uint32_t want)
 	return fat_free_chain(fs, next);
 }
 
-/* ---- contents -------------------------------------------------------------
- */
+/* ---- contents ---------------------------------------------------------- */
 
 /* Move len bytes between the buffers and the volume from byte soff of
  * sector lba on: partial sectors through the cache, whole ones straight.

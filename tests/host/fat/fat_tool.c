@@ -48,8 +48,7 @@ static void check(enum pith_error err, const char *what, const char *path)
 		    err < PITH_E_COUNT ? names[err] : "?");
 }
 
-/* ---- the image as a device ------------------------------------------------
- */
+/* ---- the image as a device --------------------------------------------- */
 
 struct file_dev {
 	int fd;
@@ -110,8 +109,7 @@ static void mount_image(const char *path, bool read_only)
 		die("%s: not mounted: %s", path, fs.why ? fs.why : "?");
 }
 
-/* ---- dump -----------------------------------------------------------------
- */
+/* ---- dump -------------------------------------------------------------- */
 
 static void dump_file(uint32_t node, const char *path)
 {
@@ -162,8 +160,7 @@ static void dump_dir(uint32_t dir, const char *path)
 		check(err, "readdir", path);
 }
 
-/* ---- workload: every operation on the volume and on the host ----------------
- */
+/* ---- workload: every operation on the volume and on the host ----------- */
 
 /* The node at path ("a/b/c", "" for the root). */
 static uint32_t walk(const char *path)

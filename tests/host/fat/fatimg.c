@@ -38,8 +38,7 @@ static void p32(uint8_t *p, uint32_t v)
 	p16(p + 2, v >> 16);
 }
 
-/* ---- the device -----------------------------------------------------------
- */
+/* ---- the device -------------------------------------------------------- */
 
 struct memdev *md_new(uint32_t ss, uint64_t sectors)
 {
@@ -149,8 +148,7 @@ struct fat_dev md_dev(struct memdev *m)
 	return d;
 }
 
-/* ---- the formatter --------------------------------------------------------
- */
+/* ---- the formatter ----------------------------------------------------- */
 
 static void write_fsinfo(struct memdev *m, uint64_t lba, uint32_t nfree)
 {
@@ -301,8 +299,7 @@ uint8_t *fatimg_find(struct memdev *m, const struct geo *g, uint32_t dir,
 	}
 }
 
-/* ---- the checker ----------------------------------------------------------
- */
+/* ---- the checker ------------------------------------------------------- */
 
 struct check {
 	struct memdev *m;

@@ -29,8 +29,7 @@ static struct fat_dev dev;
 static struct geo geo;
 static bool mounted, check_at_end;
 
-/* ---- fixtures -------------------------------------------------------------
- */
+/* ---- fixtures ---------------------------------------------------------- */
 
 static void mount_rw(void)
 {
@@ -69,6 +68,18 @@ static int setup_spc8(void **state)
 	return 0;
 }
 
+/* One FAT: nothing to mirror. */
+static int setup_one_fat(void **state)
+{
+	(void)state;
+	md = md_new(512, SMALL_DISK);
+	fatimg_format(md, 1, 1, 0);
+	fatimg_geo(md, &geo);
+	mount_rw();
+	check_at_end = true;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -89,8 +100,7 @@ static void remount(void)
 	OK(fat_mount(&fs, &dev, false));
 }
 
-/* ---- helpers --------------------------------------------------------------
- */
+/* ---- helpers ----------------------------------------------------------- */
 
 static uint32_t root(void)
 {
@@ -237,8 +247,7 @@ static uint32_t count_entries(uint32_t dir)
 	return n;
 }
 
-/* ---- mounting -------------------------------------------------------------
- */
+/* ---- mounting ---------------------------------------------------------- */
 
 static void test_mount_fresh(void **state)
 {
@@ -408,8 +417,7 @@ static void test_mount_bad_root(void **state)
 	OK(fat_unmount(&fs));
 }
 
-/* ---- files ----------------------------------------------------------------
- */
+/* ---- files ------------------------------------------------------------- */
 
 static void test_create_read_write(void **state)
 {
@@ -656,8 +664,7 @@ static void test_overwrite(void **state)
 	rel(r);
 }
 
-/* ---- rename and unlink ----------------------------------------------------
- */
+/* ---- rename and unlink ------------------------------------------------- */
 
 static void test_rename_file(void **state)
 {
@@ -873,8 +880,7 @@ static void test_unlink_dirs(void **state)
 	rel(r);
 }
 
-/* ---- a full volume --------------------------------------------------------
- */
+/* ---- a full volume ----------------------------------------------------- */
 
 static void test_full_disk(void **state)
 {
@@ -949,8 +955,7 @@ static void test_full_disk(void **state)
 	free(buf);
 }
 
-/* ---- names ----------------------------------------------------------------
- */
+/* ---- names ------------------------------------------------------------- */
 
 /* The 8.3 alias readdir gives for `name` in dir. */
 static void alias_of(uint32_t dir, const char *name, char out[13])
@@ -1299,8 +1304,7 @@ static void test_readdir_many(void **state)
 	rel(r);
 }
 
-/* ---- corrupt volumes ------------------------------------------------------
- */
+/* ---- corrupt volumes --------------------------------------------------- */
 
 /* A file "data.bin" of 5 clusters and a directory "sub" of 3, written
  * and unmounted; their short entries and first clusters. */
@@ -1368,6 +1372,22 @@ static void test_corrupt_chains(void **state)
 	make_victims();
 	orig = md_clone(md);
 	/* each fault on a fresh copy of the sound volume */
+	/* first a control: the reserved top bits of FAT entries are not
+	 * part of the cluster number */
+	fatimg_set_fat(md, &geo, file_c[1], 0xF0000000 | file_c[2]);
+	mount_rw();
+	{
+		uint32_t r = root(), n = look(r, "data.bin");
+		uint8_t want[5 * 512];
+
+		pattern(want, sizeof want, 0, 21);
+		expect_contents(n, want, sizeof want);
+		rel(n);
+		rel(r);
+	}
+	OK(fat_unmount(&fs));
+	mounted = false;
+	fatimg_set_fat(md, &geo, file_c[1], file_c[2]);
 	for (int fault = 0; fault < 9; fault++) {
 		md_free(md);
 		md = md_clone(orig);
@@ -1534,8 +1554,7 @@ static void test_lfn_damaged(void **state)
 	rel(r);
 }
 
-/* ---- modes, handles, the device -------------------------------------------
- */
+/* ---- modes, handles, the device ---------------------------------------- */
 
 static void test_read_only(void **state)
 {
@@ -1826,8 +1845,7 @@ static void test_timestamps(void **state)
 	assert_int_equal(e[22] | e[23] << 8, 14 << 11 | 45 << 5 | 29);
 }
 
-/* ---- random operations against a model ------------------------------------
- */
+/* ---- random operations against a model --------------------------------- */
 
 #define M_FILES 12
 
@@ -1994,12 +2012,129 @@ static void test_random_ops(void **state)
 	}
 }
 
-/* ---- the table ------------------------------------------------------------
- */
+/* ---- random damage ----------------------------------------------------- */
+
+static bool valid_error(enum pith_error err)
+{
+	return err >= PITH_OK && err < PITH_E_COUNT;
+}
+
+/* Read every name and every byte reachable from dir, write a little,
+ * whatever the volume holds: errors are fine, crashes and hangs not. */
+static void walk_damaged(uint32_t dir, int depth, uint32_t *budget)
+{
+	static uint8_t buf[65536];
+	struct fat_dirent ent;
+	uint64_t cookie = 0, next;
+	enum pith_error err = PITH_OK;
+
+	while (*budget > 0 &&
+	       (err = fat_readdir(&fs, dir, cookie, &ent, &next)) == PITH_OK) {
+		struct fat_stat st;
+		uint32_t n;
+		size_t done;
+
+		(*budget)--;
+		assert_true(next > cookie);
+		cookie = next;
+		assert_true(ent.name_len > 0);
+		assert_int_equal(strlen(ent.name), ent.name_len);
+		assert_null(strchr(ent.name, '/'));
+		err = fat_lookup(&fs, dir, ent.name, ent.name_len, &n);
+		assert_true(valid_error(err));
+		if (err)
+			continue;
+		OK(fat_stat(&fs, n, &st));
+		if (st.is_dir && depth < 6) {
+			walk_damaged(n, depth + 1, budget);
+		} else if (!st.is_dir) {
+			for (uint64_t off = 0; off < st.size; off += done) {
+				err = fat_read(&fs, n, off, buf, sizeof buf,
+					       &done);
+				assert_true(valid_error(err));
+				assert_true(done <= sizeof buf);
+				if (err || done == 0)
+					break;
+			}
+			err = fat_write(&fs, n, rnd((uint32_t)st.size + 2000),
+					buf, rnd(5000), &done);
+			assert_true(valid_error(err));
+		}
+		OK(fat_release(&fs, n));
+	}
+	assert_true(valid_error(err));
+}
+
+/* 300 copies of a volume, each with up to 24 random bytes changed in
+ * the boot sector, the FATs or the first directories and files. */
+static void test_random_damage(void **state)
+{
+	struct memdev *base;
+	uint32_t r, d, f, budget, n;
+	uint8_t data[20000];
+	char name[64];
+
+	(void)state;
+	r = root();
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof name, "directory with long name %d", i);
+		d = mkdir_(r, name);
+		for (int j = 0; j < 8; j++) {
+			snprintf(name, sizeof name, "file %d in dir %d.bin", j,
+				 i);
+			f = mkfile(d, name);
+			pattern(data, sizeof data, 0, (uint32_t)(i * 8 + j));
+			write_all(f, 0, data, (size_t)j * 2500);
+			rel(f);
+		}
+		rel(d);
+	}
+	rel(r);
+	OK(fat_unmount(&fs));
+	mounted = false;
+	check_at_end = false;
+	base = md;
+	for (int round = 0; round < 300; round++) {
+		md = md_clone(base);
+		dev = md_dev(md);
+		for (uint32_t k = rnd(24) + 1; k > 0; k--) {
+			uint32_t where = rnd(8), byte = rnd(512);
+			uint64_t lba;
+
+			if (where == 0)
+				lba = 0; /* the boot sector */
+			else if (where <= 2)
+				lba = geo.reserved + rnd(4) +
+				      (where == 2 ? geo.fatsz : 0);
+			else
+				lba = geo.data + rnd(400);
+			md_sector(md, lba)[byte] = (uint8_t)rnd(256);
+		}
+		if (fat_mount(&fs, &dev, false) == PITH_OK) {
+			budget = 3000;
+			r = root();
+			walk_damaged(r, 0, &budget);
+			assert_true(valid_error(
+				create_e(r, "a new directory", true, &n)));
+			assert_true(valid_error(
+				unlink_e(r, "directory with long name 2")));
+			assert_true(valid_error(
+				rename_e(r, "directory with long name 3", r,
+					 "directory with long name 1")));
+			rel(r);
+			assert_true(valid_error(fat_unmount(&fs)));
+		}
+		md_free(md);
+	}
+	md = base;
+}
+
+/* ---- the table --------------------------------------------------------- */
 
 #define T512(f)	 cmocka_unit_test_setup_teardown(f, setup_512, teardown)
 #define T4096(f) cmocka_unit_test_setup_teardown(f, setup_4096, teardown)
 #define TSPC8(f) cmocka_unit_test_setup_teardown(f, setup_spc8, teardown)
+#define T1FAT(f) cmocka_unit_test_setup_teardown(f, setup_one_fat, teardown)
 
 int main(void)
 {
@@ -2013,6 +2148,7 @@ int main(void)
 		T512(test_mount_bad_root),
 		T512(test_create_read_write),
 		T4096(test_create_read_write),
+		T1FAT(test_create_read_write),
 		T512(test_nested_dirs),
 		T512(test_big_file),
 		T4096(test_big_file),
@@ -2048,6 +2184,8 @@ int main(void)
 		T512(test_random_ops),
 		T4096(test_random_ops),
 		TSPC8(test_random_ops),
+		T1FAT(test_random_ops),
+		T512(test_random_damage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
