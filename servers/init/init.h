@@ -47,6 +47,14 @@ extern struct server servers[INIT_SERVERS_MAX];
 extern unsigned nservers;
 extern pith_cptr_t init_ep;
 
+/* The namespace (namespace.c; docs/vfs.md), through the VFS, the server
+ * named `vfs`. Before s starts: a handle for each of its `dir=` options,
+ * opened with init's unbadged capability and kept in s->held; false
+ * (and a line) if one cannot be. After it started: its `mount=`, on a
+ * directory made if missing. */
+bool namespace_dirs(struct server *s);
+void namespace_mount(const struct server *s);
+
 /* Start (or start again) a server; false if it could not be. */
 bool server_start(struct server *s);
 /* Stop a server and take it down (its endpoint stays). */

@@ -62,6 +62,7 @@ static bool build_caps(const struct server *s, unsigned *n,
 		switch (c->kind) {
 		case MCAP_IOPORT:
 		case MCAP_IRQ:
+		case MCAP_DIR:
 			sc.cap = s->held[i];
 			break;
 		case MCAP_ENDPOINT:
@@ -357,10 +358,13 @@ int main(int argc, char **argv)
 		struct server *s = &servers[i];
 
 		s->state = SERVER_NOT_STARTED;
-		if (prepare(s, manifest_name) && server_start(s))
+		if (prepare(s, manifest_name) && namespace_dirs(s) &&
+		    server_start(s)) {
 			started++;
-		else if (s->service)
+			namespace_mount(s);
+		} else if (s->service) {
 			abandon(s);
+		}
 	}
 	pith_printf("init: %u of %u servers started\n", started, n);
 	srv.ep = init_ep;

@@ -119,11 +119,29 @@ static const struct {
 	{"init", MCAP_INIT, false},
 	{"power", MCAP_POWER, false},
 	{"debug", MCAP_DEBUG, false},
+	{"dir", MCAP_DIR, true},
 };
 
 static bool key_is(const char *key, size_t klen, const char *what)
 {
 	return strlen(what) == klen && memcmp(key, what, klen) == 0;
+}
+
+/* A path of mount= or dir=: absolute, not too long. */
+static bool path_ok(struct parser *p, const char *what, const char *val,
+		    size_t vlen)
+{
+	if (val[0] != '/') {
+		fail(p, "%s path '%.*s' does not start with /", what,
+		     (int)vlen, val);
+		return false;
+	}
+	if (vlen > MANIFEST_PATH_MAX) {
+		fail(p, "%s path longer than %d characters", what,
+		     MANIFEST_PATH_MAX);
+		return false;
+	}
+	return true;
 }
 
 /* A capability option: kind[:name][=value]. */
@@ -201,6 +219,11 @@ static void cap_option(struct parser *p, struct manifest_server *s,
 			return;
 		}
 		copy_token(c->target, val, vlen);
+		break;
+	case MCAP_DIR:
+		if (!path_ok(p, "dir", val, vlen))
+			return;
+		copy_token(c->path, val, vlen);
 		break;
 	default:
 		break;
@@ -300,6 +323,9 @@ static void option(struct parser *p, struct manifest_server *s, const char *tok,
 		s->devices = true;
 	} else if (key_is(tok, klen, "args") && eq) {
 		args_option(p, s, val, vlen);
+	} else if (key_is(tok, klen, "mount") && eq) {
+		if (path_ok(p, "mount", val, vlen))
+			copy_token(s->mount, val, vlen);
 	} else {
 		cap_option(p, s, tok, klen, val, vlen, eq != NULL);
 	}

@@ -26,6 +26,7 @@
 #define MANIFEST_SLOTS_DEF    256 /* CNode slots */
 #define MANIFEST_SLOTS_MIN    64
 #define MANIFEST_SLOTS_MAX    65536
+#define MANIFEST_PATH_MAX     127 /* bytes of a mount= or dir= path */
 
 enum manifest_cap_kind {
 	MCAP_IOPORT,	  /* ports first..last */
@@ -37,12 +38,14 @@ enum manifest_cap_kind {
 	MCAP_INIT,	  /* init's own protocol */
 	MCAP_POWER,	  /* the same, with the power right */
 	MCAP_DEBUG,	  /* the kernel's Debug capability */
+	MCAP_DIR,	  /* a directory handle of the VFS for `path` */
 };
 
 struct manifest_cap {
 	enum manifest_cap_kind kind;
 	char name[MANIFEST_NAME_MAX + 1];   /* in the child's startinfo */
 	char target[MANIFEST_NAME_MAX + 1]; /* MCAP_ENDPOINT: the server */
+	char path[MANIFEST_PATH_MAX + 1];   /* MCAP_DIR: absolute */
 	uint32_t first, last;
 };
 
@@ -60,6 +63,7 @@ struct manifest_server {
 	char args[MANIFEST_ARGS_MAX][MANIFEST_ARG_LEN + 1];
 	unsigned ncaps;
 	struct manifest_cap caps[MANIFEST_CAPS_MAX];
+	char mount[MANIFEST_PATH_MAX + 1]; /* mount=: where (empty: none) */
 };
 
 /* What is wrong with a line: called once per bad line, with its number

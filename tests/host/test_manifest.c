@@ -134,6 +134,38 @@ static void test_devices(void **state)
 	expect_error("c c devices=1\n", 1, "devices");
 }
 
+/* mount=PATH and dir[:NAME]=PATH: the namespace (docs/vfs.md). */
+static void test_namespace(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("fs fs mount=/initrd\n"
+			       "sh sh dir=/home/ada dir:root=/ init\n"),
+			 2);
+	assert_int_equal(reps.n, 0);
+	assert_string_equal(servers[0].mount, "/initrd");
+	assert_int_equal(servers[0].ncaps, 0);
+	assert_string_equal(servers[1].mount, "");
+	assert_int_equal(servers[1].ncaps, 3);
+	assert_int_equal(servers[1].caps[0].kind, MCAP_DIR);
+	assert_string_equal(servers[1].caps[0].name, "dir");
+	assert_string_equal(servers[1].caps[0].path, "/home/ada");
+	assert_string_equal(servers[1].caps[1].name, "root");
+	assert_string_equal(servers[1].caps[1].path, "/");
+	expect_error("a a mount=initrd\n", 1, "does not start with /");
+	expect_error("a a dir=home\n", 1, "does not start with /");
+	expect_error("a a dir\n", 1, "needs a value");
+	expect_error("a a mount=\n", 1, "empty value");
+	expect_error("a a dir=/a dir=/b\n", 1, "two capabilities named 'dir'");
+	{
+		char line[MANIFEST_PATH_MAX + 32] = "a a mount=/";
+
+		memset(line + strlen(line), 'p', MANIFEST_PATH_MAX);
+		line[sizeof(line) - 2] = '\n';
+		line[sizeof(line) - 1] = '\0';
+		expect_error(line, 1, "longer than");
+	}
+}
+
 static void test_memory_sizes(void **state)
 {
 	(void)state;
@@ -294,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_option),
 		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_namespace),
 		cmocka_unit_test(test_memory_sizes),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bad_line_spares_others),

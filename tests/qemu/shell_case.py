@@ -243,7 +243,8 @@ def row(pid_or_name, name, state):
     return re.compile(rf"^\s*{pid_or_name}\s+{name}\s+{state}\s+\d+ KiB")
 
 
-SERVERS = ("serial", "kbd", "fbcon", "console", "procmgr", "shell")
+SERVERS = ("serial", "kbd", "fbcon", "console", "procmgr", "vfs", "ramfs",
+           "initrdfs", "shell")
 
 # A line with `text` typed in it, edited as the keys say, is echoed in
 # full when it is done; the output is what the command printed.
@@ -302,7 +303,37 @@ STEPS = [
     Step([re.compile(r"^one three$")],
          "garbage" + ctrl("u") + "echo kept" + HOME + RIGHT * 5 + ctrl("k") +
          "cut\r", absent="junk"),
-    Step([re.compile(r"^cut$")], "frobnicate\r"),
+    Step([re.compile(r"^cut$")], "ls /\r"),
+    # files: ramfs at /, the initrd at /initrd (docs/vfs.md)
+    Step([re.compile(r"^initrd/$")], "mount\r"),
+    Step([re.compile(r"^ramfs\s+on /$"), re.compile(r"^initrdfs\s+on /initrd$")],
+         "df\r"),
+    Step(["TYPE", re.compile(r"^ramfs\s+\d+\s+\d+\s+\d+\s+/$"),
+          re.compile(r"^initrdfs\s+\d+\s+\d+\s+0\s+/initrd$")],
+         "ls /initrd\r"),
+    Step([re.compile(r"^\d+\s+shell$"), re.compile(r"^\d+\s+manifest$")],
+         "cat /initrd/manifest\r"),
+    Step(["# The system's servers, started by init"],
+         "mkdir /home /home/ada\r"),
+    Step([], "cd /home/ada\r"),
+    Step([], "pwd\r"),
+    Step([re.compile(r"^/home/ada$")], "write notes hello from the shell\r"),
+    Step([], "cat notes\r"),
+    Step([re.compile(r"^hello from the shell$")], "cp notes copy\r"),
+    Step([], "mv copy moved\r"),
+    Step([], "ls\r"),
+    Step([re.compile(r"^21\s+notes$"), re.compile(r"^21\s+moved$")],
+         "cat moved\r"),
+    Step([re.compile(r"^hello from the shell$")], "rm notes nothere\r"),
+    Step(["rm: nothere: PITH_E_NOT_FOUND"], "cat notes\r"),
+    Step(["cat: notes: PITH_E_NOT_FOUND"], "cd ..\r"),
+    Step([], "rm ada\r"),
+    Step(["rm: ada: PITH_E_NOT_EMPTY"], "mkdir /home\r"),
+    Step(["mkdir: /home: PITH_E_EXISTS"], "write /initrd/x y\r"),
+    Step(["write: /initrd/x: PITH_E_READ_ONLY"], "cd /initrd/manifest\r"),
+    Step(["cd: /initrd/manifest: PITH_E_NOT_DIRECTORY"], "cd ../../../..\r"),
+    Step([], "pwd\r"),
+    Step([re.compile(r"^/$")], "frobnicate\r"),
     Step(["frobnicate: unknown command (try 'help')"], "kill\r"),
     Step(["usage: kill PID|NAME"], "echo \"open\r"),
     Step(["shell: unterminated quote"], "kill 99999\r"),

@@ -1,0 +1,558 @@
+/*
+ * vfstest: the vfs protocol, method by method and error by error
+ * (docs/vfs.md), as a client sees it. init starts it from vfs.manifest
+ * with a directory handle on the namespace's root (`root`), and an
+ * endpoint to the VFS with one of init's own badges (`stranger`).
+ *
+ *	vfstest DIR [RO-MOUNT]
+ *
+ * The file-system cases run in DIR (made if missing), so the same suite
+ * checks any file system mounted there; they leave DIR empty. With
+ * RO-MOUNT, a read-only mount of the initrd (initrdfs), the read-only
+ * cases run there too, reading the file `vfs.manifest` it holds. One
+ * line per case, `TEST <name> PASS|FAIL`, then `vfstest: N failures`,
+ * and the machine stops with that status.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pith/alloc.h"
+#include "pith/fs.h"
+#include "pith/invocations.h"
+#include "pith/pith.h"
+#include "pith/proto/vfs.h"
+#include "pith/vm.h"
+
+#define PAGES 32 /* 128 KiB: one read or write crosses the VFS's chunks */
+#define BUF   (PAGES * 4096u)
+
+static uint8_t *buf;
+static unsigned failures;
+static char why[160];
+
+static void result(const char *name, bool ok)
+{
+	if (ok) {
+		printf("TEST vfs_%s PASS\n", name);
+		return;
+	}
+	printf("TEST vfs_%s FAIL %s\n", name, why);
+	failures++;
+}
+
+/* err is want: else `why` says what came. */
+static bool is(enum pith_error err, enum pith_error want)
+{
+	if (err == want)
+		return true;
+	snprintf(why, sizeof(why), "%s, not %s", pith_error_name(err),
+		 pith_error_name(want));
+	return false;
+}
+
+static bool fact(bool ok, const char *what)
+{
+	if (!ok)
+		snprintf(why, sizeof(why), "%s", what);
+	return ok;
+}
+
+/* Put the path at the buffer's start: its length. */
+static uint32_t put(const char *path)
+{
+	size_t n = strlen(path);
+
+	memcpy(buf, path, n);
+	return (uint32_t)n;
+}
+
+static enum pith_error op_open(pith_cptr_t dir, const char *path,
+			       uint32_t flags, pith_cptr_t *h)
+{
+	uint32_t type;
+
+	*h = 0;
+	return vfs_open(dir, put(path), flags, h, &type);
+}
+
+static void op_close(pith_cptr_t h)
+{
+	vfs_close(h);
+	pith_slot_free(h);
+}
+
+static enum pith_error op_stat(pith_cptr_t dir, const char *path,
+			       uint32_t *type, uint64_t *size)
+{
+	uint64_t mtime;
+	uint32_t mount, t;
+	uint64_t s;
+
+	return vfs_stat(dir, put(path), type ? type : &t, size ? size : &s,
+			&mtime, &mount);
+}
+
+/* A file `path` in dir holding `text`. */
+static enum pith_error make_file(pith_cptr_t dir, const char *path,
+				 const char *text)
+{
+	pith_cptr_t h;
+	uint32_t done;
+	enum pith_error err = op_open(
+		dir, path,
+		PITH_FS_O_WRITE | PITH_FS_O_CREATE | PITH_FS_O_TRUNCATE, &h);
+
+	if (err != PITH_OK)
+		return err;
+	memcpy(buf, text, strlen(text));
+	err = vfs_write(h, 0, (uint32_t)strlen(text), &done);
+	op_close(h);
+	return err;
+}
+
+/* Does file `path` hold exactly `text`? */
+static bool holds(pith_cptr_t dir, const char *path, const char *text)
+{
+	pith_cptr_t h;
+	uint32_t done = 0;
+	enum pith_error err = op_open(dir, path, PITH_FS_O_READ, &h);
+
+	if (err != PITH_OK)
+		return is(err, PITH_OK);
+	err = vfs_read(h, 0, 4096, &done);
+	op_close(h);
+	return is(err, PITH_OK) &&
+	       fact(done == strlen(text) && !memcmp(buf, text, done),
+		    "the wrong bytes");
+}
+
+/* ---- the cases ---------------------------------------------------------- */
+
+static void test_attach(pith_cptr_t root)
+{
+	pith_cptr_t f = pith_vm_frame((uint64_t)buf);
+
+	result("attach_range",
+	       is(vfs_attach(root, PITH_FS_BUFFER_PAGES, f), PITH_E_RANGE));
+	result("attach_in_use", is(vfs_attach(root, 0, f), PITH_E_IN_USE));
+}
+
+static void test_open(pith_cptr_t d)
+{
+	pith_cptr_t h;
+	uint32_t type;
+
+	result("mkdir", is(vfs_mkdir(d, put("sub")), PITH_OK));
+	result("mkdir_exists", is(vfs_mkdir(d, put("sub")), PITH_E_EXISTS));
+	result("open_create",
+	       is(vfs_open(d, put("sub/f"),
+			   PITH_FS_O_READ | PITH_FS_O_WRITE | PITH_FS_O_CREATE,
+			   &h, &type),
+		  PITH_OK) &&
+		       fact(type == PITH_FS_FILE, "not a file"));
+	op_close(h);
+	result("open_excl",
+	       is(op_open(d, "sub/f",
+			  PITH_FS_O_WRITE | PITH_FS_O_CREATE | PITH_FS_O_EXCL,
+			  &h),
+		  PITH_E_EXISTS));
+	result("open_missing",
+	       is(op_open(d, "nope", PITH_FS_O_READ, &h), PITH_E_NOT_FOUND));
+	result("open_through_file",
+	       is(op_open(d, "sub/f/x", PITH_FS_O_READ, &h),
+		  PITH_E_NOT_DIRECTORY));
+	result("open_dir_write",
+	       is(op_open(d, "sub", PITH_FS_O_WRITE, &h), PITH_E_IS_DIRECTORY));
+	result("open_file_as_dir",
+	       is(op_open(d, "sub/f", PITH_FS_O_DIRECTORY, &h),
+		  PITH_E_NOT_DIRECTORY));
+	result("open_bad_flags",
+	       is(op_open(d, "sub/f", 0x80, &h), PITH_E_INVALID_ARGUMENT));
+	result("open_truncate_readonly",
+	       is(op_open(d, "sub/f", PITH_FS_O_READ | PITH_FS_O_TRUNCATE, &h),
+		  PITH_E_INVALID_ARGUMENT));
+	result("open_dir",
+	       is(vfs_open(d, put("./sub/"), PITH_FS_O_DIRECTORY, &h, &type),
+		  PITH_OK) &&
+		       fact(type == PITH_FS_DIR, "not a directory"));
+	result("read_dir", is(vfs_read(h, 0, 10, &type), PITH_E_IS_DIRECTORY));
+	op_close(h);
+}
+
+static void test_read_write(pith_cptr_t d)
+{
+	pith_cptr_t h, ro;
+	uint32_t done = 0;
+	uint64_t pos = 0, size = 0;
+	uint32_t type = 0;
+
+	op_open(d, "sub/f", PITH_FS_O_READ | PITH_FS_O_WRITE, &h);
+	memcpy(buf + 100, "hello world", 11);
+	result("write", is(vfs_write(h, 100, 11, &done), PITH_OK) &&
+				fact(done == 11, "not 11 bytes written"));
+	result("seek_start", is(vfs_seek(h, 0, 0, &pos), PITH_OK) &&
+				     fact(pos == 0, "not at 0"));
+	memset(buf, 0, 64);
+	result("read",
+	       is(vfs_read(h, 0, 64, &done), PITH_OK) &&
+		       fact(done == 11 && !memcmp(buf, "hello world", 11),
+			    "not what was written"));
+	result("read_past_end", is(vfs_read(h, 0, 64, &done), PITH_OK) &&
+					fact(done == 0, "bytes past the end"));
+	result("seek_end", is(vfs_seek(h, -5, 2, &pos), PITH_OK) &&
+				   fact(pos == 6, "not at 6"));
+	result("seek_here", is(vfs_seek(h, 2, 1, &pos), PITH_OK) &&
+				    fact(pos == 8, "not at 8"));
+	result("seek_negative", is(vfs_seek(h, -9, 1, &pos), PITH_E_RANGE));
+	result("seek_whence",
+	       is(vfs_seek(h, 0, 3, &pos), PITH_E_INVALID_ARGUMENT));
+	result("read_outside_buffer",
+	       is(vfs_read(h, BUF - 4, 8, &done), PITH_E_NOT_MAPPED));
+	result("read_past_buffers",
+	       is(vfs_read(h, PITH_FS_BUFFER_PAGES * 4096, 1, &done),
+		  PITH_E_RANGE));
+	result("stat_handle",
+	       is(vfs_stat(h, 0, &type, &size, &pos, &done), PITH_OK) &&
+		       fact(type == PITH_FS_FILE && size == 11,
+			    "not a file of 11 bytes"));
+	result("truncate_shrink",
+	       is(vfs_truncate(h, 5), PITH_OK) &&
+		       is(op_stat(d, "sub/f", NULL, &size), PITH_OK) &&
+		       fact(size == 5, "not 5 bytes"));
+	vfs_truncate(h, 10);
+	vfs_seek(h, 0, 0, &pos);
+	result("truncate_grow_zeros",
+	       is(vfs_read(h, 0, 64, &done), PITH_OK) &&
+		       fact(done == 10 && !memcmp(buf, "hello\0\0\0\0\0", 10),
+			    "not hello and five zeros"));
+	op_close(h);
+	op_open(d, "sub/f", PITH_FS_O_READ, &ro);
+	result("write_readonly_handle",
+	       is(vfs_write(ro, 0, 1, &done), PITH_E_MISSING_RIGHTS));
+	result("truncate_readonly_handle",
+	       is(vfs_truncate(ro, 0), PITH_E_MISSING_RIGHTS));
+	op_close(ro);
+	op_open(d, "sub/f", PITH_FS_O_WRITE | PITH_FS_O_APPEND, &h);
+	memcpy(buf, "!", 1);
+	vfs_write(h, 0, 1, &done);
+	op_close(h);
+	result("append", is(op_stat(d, "sub/f", NULL, &size), PITH_OK) &&
+				 fact(size == 11, "not 11 bytes"));
+}
+
+/* 300000 bytes: more than one request (the buffer), and requests more
+ * than the VFS's buffer with the file system. */
+static void test_big(pith_cptr_t d)
+{
+	const uint32_t total = 300000;
+	pith_cptr_t h;
+	uint32_t done, at = 0;
+	uint64_t pos;
+	bool ok = true;
+
+	op_open(d, "big", PITH_FS_O_READ | PITH_FS_O_WRITE | PITH_FS_O_CREATE,
+		&h);
+	while (ok && at < total) {
+		uint32_t n = total - at < BUF ? total - at : BUF;
+
+		for (uint32_t i = 0; i < n; i++)
+			buf[i] = (uint8_t)((at + i) * 13 / 7);
+		ok = is(vfs_write(h, 0, n, &done), PITH_OK) &&
+		     fact(done == n, "a short write");
+		at += n;
+	}
+	result("big_write", ok);
+	vfs_seek(h, 0, 0, &pos);
+	for (at = 0; ok && at < total; at += done) {
+		ok = is(vfs_read(h, 0, BUF, &done), PITH_OK) &&
+		     fact(done == (total - at < BUF ? total - at : BUF),
+			  "a short read");
+		for (uint32_t i = 0; ok && i < done; i++)
+			ok = fact(buf[i] == (uint8_t)((at + i) * 13 / 7),
+				  "the wrong bytes");
+	}
+	result("big_read", ok);
+	op_close(h);
+	result("big_unlink", is(vfs_unlink(d, put("big")), PITH_OK));
+}
+
+static void test_readdir(pith_cptr_t d)
+{
+	char name[8];
+	pith_cptr_t h;
+	uint32_t count, used, seen = 0, mask = 0;
+	uint64_t pos;
+	bool ok = true;
+
+	vfs_mkdir(d, put("many"));
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "many/e%02d", i);
+		make_file(d, name, "");
+	}
+	op_open(d, "many", PITH_FS_O_READ, &h);
+	result("readdir_too_small",
+	       is(vfs_readdir(h, 8, &count, &used), PITH_E_RANGE));
+	for (;;) {
+		ok = is(vfs_readdir(h, 64, &count, &used), PITH_OK) &&
+		     fact(used <= 64, "more than asked");
+		if (!ok || !count)
+			break;
+		for (uint32_t off = 0, k = 0; ok && k < count; k++) {
+			struct pith_fs_dirent *e =
+				(struct pith_fs_dirent *)(buf + off);
+			int n = (e->name[1] - '0') * 10 + (e->name[2] - '0');
+
+			ok = fact(e->name_len == 3 && e->name[0] == 'e' &&
+					  n >= 0 && n < 20 &&
+					  !(mask & (1u << n)) &&
+					  e->type == PITH_FS_FILE,
+				  "a wrong or repeated entry");
+			mask |= 1u << (n & 31);
+			off += (uint32_t)PITH_FS_DIRENT_SIZE(e->name_len);
+			seen++;
+		}
+	}
+	result("readdir", ok && fact(seen == 20, "not 20 entries"));
+	result("readdir_end",
+	       is(vfs_readdir(h, 4096, &count, &used), PITH_OK) &&
+		       fact(count == 0, "entries after the end"));
+	vfs_seek(h, 0, 0, &pos);
+	result("readdir_rewind",
+	       is(vfs_readdir(h, 4096, &count, &used), PITH_OK) &&
+		       fact(count == 20, "not 20 entries again"));
+	op_close(h);
+	result("unlink_not_empty",
+	       is(vfs_unlink(d, put("many")), PITH_E_NOT_EMPTY));
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "many/e%02d", i);
+		ok = vfs_unlink(d, put(name)) == PITH_OK && ok;
+	}
+	result("unlink_files", ok);
+	result("unlink_dir", is(vfs_unlink(d, put("many")), PITH_OK));
+	result("unlink_missing",
+	       is(vfs_unlink(d, put("many")), PITH_E_NOT_FOUND));
+}
+
+static void test_unlink_open(pith_cptr_t d)
+{
+	pith_cptr_t h;
+	uint32_t done = 0;
+	uint64_t pos;
+
+	make_file(d, "gone", "still here");
+	op_open(d, "gone", PITH_FS_O_READ, &h);
+	result("unlink_open",
+	       is(vfs_unlink(d, put("gone")), PITH_OK) &&
+		       is(op_stat(d, "gone", NULL, NULL), PITH_E_NOT_FOUND));
+	vfs_seek(h, 0, 0, &pos);
+	result("unlinked_still_readable",
+	       is(vfs_read(h, 0, 64, &done), PITH_OK) &&
+		       fact(done == 10 && !memcmp(buf, "still here", 10),
+			    "not its data"));
+	op_close(h);
+}
+
+static void test_rename(pith_cptr_t d)
+{
+	make_file(d, "a", "AAA");
+	make_file(d, "b", "B");
+	memcpy(buf, "ab", 2);
+	result("rename_over_file",
+	       is(vfs_rename(d, 1, 1), PITH_OK) && holds(d, "b", "AAA") &&
+		       is(op_stat(d, "a", NULL, NULL), PITH_E_NOT_FOUND));
+	memcpy(buf, "ab", 2);
+	result("rename_missing", is(vfs_rename(d, 1, 1), PITH_E_NOT_FOUND));
+	memcpy(buf, "bsub/c", 6);
+	result("rename_into_dir",
+	       is(vfs_rename(d, 1, 5), PITH_OK) && holds(d, "sub/c", "AAA"));
+	memcpy(buf, "subsub/x", 8);
+	result("rename_into_itself",
+	       is(vfs_rename(d, 3, 5), PITH_E_INVALID_ARGUMENT));
+	vfs_unlink(d, put("sub/c"));
+}
+
+static void test_names(pith_cptr_t d)
+{
+	static char p[PITH_FS_PATH_MAX + 2];
+	pith_cptr_t h;
+	uint32_t type;
+
+	memset(p, 'n', PITH_FS_NAME_MAX + 1);
+	p[PITH_FS_NAME_MAX + 1] = '\0';
+	result("name_too_long",
+	       is(op_open(d, p, PITH_FS_O_WRITE | PITH_FS_O_CREATE, &h),
+		  PITH_E_NAME_TOO_LONG));
+	p[PITH_FS_NAME_MAX] = '\0';
+	result("name_longest", is(make_file(d, p, "x"), PITH_OK) &&
+				       is(vfs_unlink(d, put(p)), PITH_OK));
+	for (int i = 0; i <= PITH_FS_PATH_MAX; i++)
+		p[i] = i % 2 ? '/' : 'q';
+	p[PITH_FS_PATH_MAX + 1] = '\0';
+	result("path_too_long",
+	       is(op_stat(d, p, NULL, NULL), PITH_E_NAME_TOO_LONG));
+	result("path_nul", is(vfs_stat(d, (memcpy(buf, "a\0b", 3), 3), &type,
+				       (uint64_t *)p, (uint64_t *)p, &type),
+			      PITH_E_INVALID_ARGUMENT));
+	result("path_dots",
+	       is(op_stat(d, "./sub//.//f", &type, NULL), PITH_OK) &&
+		       fact(type == PITH_FS_FILE, "not a file"));
+}
+
+/* `..` never leaves a directory handle. */
+static void test_confined(pith_cptr_t d)
+{
+	pith_cptr_t box, copy;
+	uint32_t type = 0;
+
+	vfs_mkdir(d, put("box"));
+	vfs_mkdir(d, put("secret"));
+	make_file(d, "secret/s", "s");
+	op_open(d, "box", PITH_FS_O_DIRECTORY, &box);
+	result("dotdot_stays", is(op_stat(box, "..", &type, NULL), PITH_OK) &&
+				       is(op_stat(box, "../box", NULL, NULL),
+					  PITH_E_NOT_FOUND));
+	result("dotdot_secret",
+	       is(op_stat(box, "../secret/s", NULL, NULL), PITH_E_NOT_FOUND) &&
+		       is(op_stat(box, "/../../secret", NULL, NULL),
+			  PITH_E_NOT_FOUND) &&
+		       is(op_open(box, "../../secret/s", PITH_FS_O_READ, &copy),
+			  PITH_E_NOT_FOUND));
+	result("slash_is_handle", is(make_file(box, "/in", "x"), PITH_OK) &&
+					  holds(d, "box/in", "x"));
+	vfs_unlink(box, put("in"));
+	pith_cap_copy(box, PITH_RIGHTS_ALL, &copy);
+	result("mount_not_root",
+	       is(vfs_mount(box, put("x"), box), PITH_E_MISSING_RIGHTS));
+	op_close(box);
+	result("closed_handle",
+	       fact(vfs_stat(copy, 0, &type, (uint64_t *)&box, (uint64_t *)&box,
+			     &type) != PITH_OK,
+		    "a copy works after close"));
+	pith_slot_free(copy);
+	vfs_unlink(d, put("secret/s"));
+	vfs_unlink(d, put("secret"));
+	vfs_unlink(d, put("box"));
+}
+
+static void test_fs(pith_cptr_t d)
+{
+	char fstype[16];
+	uint64_t bs = 0, blocks = 0, avail = 0;
+	pith_cptr_t h;
+
+	result("statfs",
+	       is(vfs_statfs(d, fstype, &bs, &blocks, &avail), PITH_OK) &&
+		       fact(fstype[0] && bs && blocks >= avail,
+			    "no type, or nonsense sizes"));
+	result("sync", is(vfs_sync(d), PITH_OK));
+	result("close_dir",
+	       is(op_open(d, "sub", PITH_FS_O_DIRECTORY, &h), PITH_OK) &&
+		       is(vfs_close(h), PITH_OK));
+	pith_slot_free(h);
+	vfs_unlink(d, put("sub/f"));
+	result("cleanup", is(vfs_unlink(d, put("sub")), PITH_OK));
+}
+
+/* The read-only mount at `ro`, seen from the root. */
+static void test_read_only(pith_cptr_t root, const char *ro)
+{
+	char path[PITH_FS_PATH_MAX], mp[201], fstype[16];
+	pith_cptr_t h;
+	uint32_t done = 0, type = 0;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "%s/vfs.manifest", ro);
+	result("ro_read",
+	       is(op_open(root, path, PITH_FS_O_READ, &h), PITH_OK) &&
+		       is(vfs_read(h, 0, 64, &done), PITH_OK) &&
+		       fact(done > 10 && buf[0] == '#',
+			    "not the manifest's first bytes"));
+	op_close(h);
+	result("ro_write",
+	       is(op_open(root, path, PITH_FS_O_WRITE, &h), PITH_E_READ_ONLY));
+	snprintf(path, sizeof(path), "%s/new", ro);
+	result("ro_create", is(make_file(root, path, "x"), PITH_E_READ_ONLY));
+	snprintf(path, sizeof(path), "%s/dir", ro);
+	result("ro_mkdir", is(vfs_mkdir(root, put(path)), PITH_E_READ_ONLY));
+	snprintf(path, sizeof(path), "%s/vfs.manifest", ro);
+	result("ro_unlink", is(vfs_unlink(root, put(path)), PITH_E_READ_ONLY));
+	result("mount_point_busy",
+	       is(vfs_unlink(root, put(ro)), PITH_E_IN_USE));
+	snprintf(path, sizeof(path), "%s/..", ro);
+	result("dotdot_leaves_mount",
+	       is(vfs_stat(root, put(path), &type, (uint64_t *)mp,
+			   (uint64_t *)mp, &done),
+		  PITH_OK) &&
+		       fact(type == PITH_FS_DIR && done == 0,
+			    "not the root's mount"));
+	{
+		size_t a = strlen(ro) + 13, b = strlen("moved");
+
+		snprintf((char *)buf, BUF, "%s/vfs.manifestmoved", ro);
+		result("rename_across_mounts",
+		       is(vfs_rename(root, (uint32_t)a, (uint32_t)b),
+			  PITH_E_INVALID_ARGUMENT));
+	}
+	for (uint32_t i = 0; vfs_mounts(root, i, mp, fstype) == PITH_OK; i++)
+		found = found ||
+			(!strcmp(mp, ro) && !strcmp(fstype, "initrdfs"));
+	result("mounts", fact(found, "the read-only mount is not listed"));
+	result("mounts_range",
+	       is(vfs_mounts(root, 99, mp, fstype), PITH_E_RANGE));
+}
+
+static pith_cptr_t need(const char *name)
+{
+	pith_cptr_t c = pith_cap(name);
+
+	if (!c)
+		printf("vfstest: no '%s' capability\n", name);
+	return c;
+}
+
+int main(int argc, char **argv)
+{
+	pith_cptr_t root = need("root"), stranger = need("stranger"), d;
+	uint64_t va;
+	uint32_t type;
+	bool ok = argc >= 2 && root && stranger;
+
+	if (ok && pith_vm_map_new(PAGES, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
+				  &va) == PITH_OK) {
+		buf = (uint8_t *)va;
+		for (unsigned i = 0; i < PAGES && ok; i++)
+			ok = vfs_attach(root, i,
+					pith_vm_frame(va + i * 4096)) ==
+			     PITH_OK;
+	}
+	if (!ok || !buf) {
+		printf("vfstest: usage: vfstest DIR [RO-MOUNT], with 'root' "
+		       "and 'stranger'\n");
+		pith_debug_shutdown(PITH_SLOT_DEBUG, 1);
+		return 1;
+	}
+	printf("vfstest: testing %s\n", argv[1]);
+	result("stranger_bad_handle",
+	       is(vfs_stat(stranger, 0, &type, (uint64_t *)&va, (uint64_t *)&va,
+			   &type),
+		  PITH_E_BAD_HANDLE));
+	test_attach(root);
+	vfs_mkdir(root, put(argv[1]));
+	result("open_dir_handle",
+	       is(op_open(root, argv[1], PITH_FS_O_DIRECTORY, &d), PITH_OK));
+	test_open(d);
+	test_read_write(d);
+	test_big(d);
+	test_readdir(d);
+	test_unlink_open(d);
+	test_rename(d);
+	test_names(d);
+	test_confined(d);
+	test_fs(d);
+	op_close(d);
+	if (argc >= 3)
+		test_read_only(root, argv[2]);
+	printf("vfstest: %u failures\n", failures);
+	pith_debug_shutdown(PITH_SLOT_DEBUG, failures ? 1 : 0);
+	return failures ? 1 : 0;
+}
