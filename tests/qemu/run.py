@@ -444,6 +444,31 @@ CASES.append(Case(
                r"debug: shutdown requested by '[^']*' with status 0"],
     tests=46, timeout=300))
 
+# The VFS's case (docs/vfs.md): vfstest runs the vfs protocol's cases on
+# ramfs (its directory an argument, so the suite can run on any file
+# system) and the read-only ones on the initrd.
+CASES.append(Case(
+    "vfs",
+    "The VFS with ramfs at / and initrdfs at /initrd, mounted by init, "
+    "and vfstest with a directory handle from init (dir:root=/): every "
+    "vfs method and its errors on ramfs (open's flags, reads past the "
+    "end, seeks, a 300000-byte file through both buffers, readdir in "
+    "small windows, an unlinked open file still readable, rename over a "
+    "file, names and paths too long, '..' never leaving a directory "
+    "handle, a closed handle's copies dead, mount refused to a handle), "
+    "an init badge refused with PITH_E_BAD_HANDLE, and the initrd "
+    "read-only (writes, mkdir and unlink refused, its mount point busy, "
+    "'..' back across the mount).",
+    cmdline="init=init init.manifest=vfs.manifest",
+    initrd_files=["user/init", "user/vfs", "user/ramfs", "user/initrdfs",
+                  "user/vfstest",
+                  os.path.join(ROOT, "tests/qemu/user/vfstest/"
+                               "vfs.manifest")],
+    expect=["init: ramfs mounted on /", "init: initrdfs mounted on /initrd",
+            "vfstest: testing /scratch", "vfstest: 0 failures"],
+    expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
+    tests=73))
+
 
 def esp_files(build, case, workdir):
     """The image's files for `case`, broken as it asks."""

@@ -278,7 +278,7 @@ static void test_big(pith_cptr_t d)
 
 static void test_readdir(pith_cptr_t d)
 {
-	char name[8];
+	char name[16];
 	pith_cptr_t h;
 	uint32_t count, used, seen = 0, mask = 0;
 	uint64_t pos;
