@@ -510,18 +510,6 @@ static enum pith_error do_msi(struct pith_request *rq, uint32_t vector,
 	return PITH_OK;
 }
 
-static void report(void)
-{
-	for (unsigned i = 0; i < nfuncs; i++) {
-		const struct function *f = &funcs[i];
-
-		pith_printf("%s: %02x:%02x.%x %04x:%04x class %06x\n", name,
-			    f->bus, f->dev, f->fn,
-			    pci_cfg_get(f->cfg, PCI_VENDOR, 2),
-			    pci_cfg_get(f->cfg, PCI_DEVICE_ID, 2), class_of(f));
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static const struct pci_server ops = {
@@ -551,7 +539,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	scan_bus(0, seen);
-	report();
 	pith_printf("%s: ready: %u functions\n", name, nfuncs);
 	pith_server_run(&srv);
 }
