@@ -82,7 +82,10 @@ static enum pith_error make_objects(const struct pith_spawn_args *a,
 
 	if (err == PITH_OK)
 		err = pith_asid_pool_assign(pool, p->vspace);
-	if (err == PITH_OK)
+	if (err == PITH_OK && a->cnode_from)
+		err = pith_alloc_object_from(a->cnode_from, PITH_OBJ_CNODE,
+					     p->cnode_bits, &p->cnode);
+	else if (err == PITH_OK)
 		err = pith_alloc_object(PITH_OBJ_CNODE, p->cnode_bits,
 					&p->cnode);
 	if (err == PITH_OK)
@@ -135,8 +138,15 @@ static enum pith_error dynamic_caps(const struct pith_spawn_args *a,
 	}
 	p->caps.end = p->untyped.start = p->next_slot;
 	for (unsigned i = 0; err == PITH_OK && i < a->nuntyped; i++) {
+		pith_cptr_t from = a->untyped_from ? a->untyped_from[i] : 0;
+
 		err = next_slot(p, &s);
-		if (err == PITH_OK)
+		if (err == PITH_OK && from)
+			err = pith_untyped_retype(from, PITH_SLOT_CNODE,
+						  PITH_OBJ_UNTYPED,
+						  a->untyped_bits[i], p->cnode,
+						  PITH_SLOT_DEPTH, s, 1);
+		else if (err == PITH_OK)
 			err = pith_alloc_object_into(PITH_OBJ_UNTYPED,
 						     a->untyped_bits[i],
 						     p->cnode, s);

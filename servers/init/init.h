@@ -40,6 +40,10 @@ struct server {
 	const void *image;
 	uint64_t image_size;
 	struct pith_process proc;
+	/* Blocks of init's pool its CNode and untyped memory are made from
+	 * (0: from init's own memory), while it runs. */
+	pith_cptr_t cnode_block;
+	pith_cptr_t memory_block[PITH_STARTINFO_MAX_UNTYPED];
 	uint64_t memory; /* bytes it was given, for `ps` */
 };
 
@@ -57,7 +61,8 @@ void namespace_mount(const struct server *s);
 
 /* Start (or start again) a server; false if it could not be. */
 bool server_start(struct server *s);
-/* Stop a server and take it down (its endpoint stays). */
+/* Stop a server and take it down, with what it borrowed (its endpoint
+ * stays). */
 void server_stop(struct server *s);
 /* A server ended (a fault, an exit, a kill): restart it within its
  * limit, or give up on it. */
@@ -72,7 +77,26 @@ extern const unsigned init_nservices;
 enum pith_error power_off(void);
 enum pith_error power_reboot(void);
 
-/* Memory (service.c): as the `init` protocol's mem method. */
+/* Memory (memory.c). Put the RAM in the lending pool and take init's own
+ * first block from it; false if there is none. */
+bool memory_setup(void);
+/* One more block for init's own objects; false if none is left. */
+bool memory_grow(void);
+/* A block of 2^bits bytes from the pool for a server's object; 0 if
+ * there is none. memory_give() takes it back, with whatever is made from
+ * it (0: nothing). */
+pith_cptr_t memory_take(unsigned bits);
+void memory_give(pith_cptr_t block);
+/* The `init` protocol's lend and give_back for server s (init.pidl has
+ * their errors). */
+enum pith_error memory_lend(const struct server *s, unsigned bits,
+			    uint64_t slot);
+enum pith_error memory_give_back(const struct server *s, uint64_t slot);
+/* End every loan of server s (it is gone). */
+void memory_reclaim(const struct server *s);
+/* The bytes server `index` has borrowed now. */
+uint64_t memory_held(unsigned index);
+/* As the `init` protocol's mem method. */
 void memory_figures(uint64_t *total, uint64_t *kernel, uint64_t *used,
 		    uint64_t *available);
 

@@ -20,6 +20,8 @@ pith_cptr_t init_ep;
 static struct manifest_server manifest[INIT_SERVERS_MAX];
 static uint32_t next_pid = 1;
 
+#define SLOT_SIZE_BITS 6 /* a CNode slot is 64 bytes */
+
 /* Scratch for one spawn's capability list: the framebuffer and initrd
  * options give one entry per frame. */
 #define SPAWN_CAPS_MAX 2048
@@ -119,12 +121,36 @@ static unsigned memory_blocks(uint64_t bytes, uint8_t *bits)
 	return n;
 }
 
+/* A server's CNode and untyped memory are made from blocks of init's
+ * pool of exactly their sizes (memory.c); whatever the pool cannot give
+ * comes from init's own memory. */
+static void take_blocks(struct server *s, const uint8_t *bits, unsigned n,
+			struct pith_spawn_args *args)
+{
+	s->cnode_block = memory_take(s->m->cnode_bits + SLOT_SIZE_BITS);
+	for (unsigned i = 0; i < n; i++)
+		s->memory_block[i] = memory_take(bits[i]);
+	args->cnode_from = s->cnode_block;
+	args->untyped_from = s->memory_block;
+}
+
+/* Back to the pool, once the server is gone. */
+static void give_blocks(struct server *s)
+{
+	memory_give(s->cnode_block);
+	s->cnode_block = 0;
+	for (unsigned i = 0; i < PITH_STARTINFO_MAX_UNTYPED; i++) {
+		memory_give(s->memory_block[i]);
+		s->memory_block[i] = 0;
+	}
+}
+
 static uint64_t process_bytes(const struct server *s)
 {
 	const struct pith_process *p = &s->proc;
 
 	return (p->image.end - p->image.start) * 4096 + s->m->memory +
-	       (64ULL << p->cnode_bits) + 2048;
+	       (1ULL << (p->cnode_bits + SLOT_SIZE_BITS)) + 2048;
 }
 
 bool server_start(struct server *s)
@@ -166,8 +192,14 @@ bool server_start(struct server *s)
 	args.ncaps = ncaps;
 	args.untyped_bits = bits;
 	args.nuntyped = memory_blocks(m->memory, bits);
-	err = pith_process_spawn(&args, &s->proc);
+	take_blocks(s, bits, args.nuntyped, &args);
+	/* When init's own memory runs out, it takes more from the pool. */
+	while ((err = pith_process_spawn(&args, &s->proc)) ==
+		       PITH_E_NOT_ENOUGH_MEMORY &&
+	       memory_grow())
+		;
 	if (err != PITH_OK) {
+		give_blocks(s);
 		if (s->proc.elf_error != ELF_OK)
 			pith_printf("init: %s: cannot start %s: %s\n", m->name,
 				    m->binary, elf_strerror(s->proc.elf_error));
@@ -185,6 +217,8 @@ bool server_start(struct server *s)
 void server_stop(struct server *s)
 {
 	pith_process_destroy(&s->proc);
+	give_blocks(s);
+	memory_reclaim(s);
 }
 
 /* Clients of a server init gave up on must not wait for it for ever:
@@ -340,6 +374,10 @@ int main(int argc, char **argv)
 	cmdline_get(pith_bootinfo->cmdline, "init.manifest", manifest_name,
 		    sizeof(manifest_name));
 	pith_printf("init: starting the servers of '%s'\n", manifest_name);
+	if (!memory_setup()) {
+		pith_printf("init: no memory of its own\n");
+		return 1;
+	}
 	if (pith_alloc_object(PITH_OBJ_ENDPOINT, 0, &init_ep) != PITH_OK) {
 		pith_printf("init: no memory for an endpoint\n");
 		return 1;

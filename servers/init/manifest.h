@@ -23,6 +23,8 @@
 #define MANIFEST_RESTART_DEF  5
 #define MANIFEST_RESTART_MAX  1000
 #define MANIFEST_MEMORY_MAX   (1ULL << 32)
+#define MANIFEST_BORROW_MIN   4096 /* the smallest block init lends */
+#define MANIFEST_BORROW_MAX   (1ULL << 40)
 #define MANIFEST_SLOTS_DEF    256 /* CNode slots */
 #define MANIFEST_SLOTS_MIN    64
 #define MANIFEST_SLOTS_MAX    65536
@@ -55,6 +57,7 @@ struct manifest_server {
 	char binary[MANIFEST_BINARY_MAX + 1];
 	unsigned priority;
 	uint64_t memory; /* bytes of untyped memory */
+	uint64_t borrow; /* most bytes it may borrow at once; 0: none */
 	bool devices;	 /* the devices protocol: device memory, MSI */
 	unsigned stack_pages;
 	unsigned restart_max;

@@ -28,7 +28,8 @@ static enum pith_error do_list(struct pith_request *rq, uint32_t index,
 	*pid = s->state == SERVER_RUNNING ? s->pid : 0;
 	*state = s->state;
 	*restarts = s->restarts;
-	*memory = s->state == SERVER_RUNNING ? s->memory : 0;
+	*memory = s->state == SERVER_RUNNING ? s->memory + memory_held(s->index)
+					     : 0;
 	return PITH_OK;
 }
 
@@ -45,29 +46,6 @@ static enum pith_error do_kill(struct pith_request *rq, const char *name)
 		return PITH_E_INVALID_ARGUMENT;
 	server_ended(s, "was killed", true);
 	return PITH_OK;
-}
-
-void memory_figures(uint64_t *total, uint64_t *kernel, uint64_t *used,
-		    uint64_t *available)
-{
-	const struct pith_bootinfo *bi = pith_bootinfo;
-	uint64_t ram = 0, use = 0;
-
-	for (uint64_t i = 0; i < bi->untyped_count; i++) {
-		uint64_t paddr, bits, watermark, device;
-
-		if (bi->untyped_list[i].device)
-			continue;
-		ram += 1ULL << bi->untyped_list[i].size_bits;
-		if (pith_untyped_describe(bi->untyped.start + i, &paddr, &bits,
-					  &watermark, &device) == PITH_OK)
-			use += watermark;
-	}
-	/* The initrd's frames are RAM the kernel did not make untyped. */
-	*kernel = bi->kernel_bytes;
-	*used = use + ((bi->initrd_size + 4095) & ~4095ULL);
-	*available = ram - use;
-	*total = *kernel + *used + *available;
 }
 
 static enum pith_error do_mem(struct pith_request *rq, uint64_t *total,
@@ -115,6 +93,29 @@ static enum pith_error do_poweroff(struct pith_request *rq)
 	return power_off();
 }
 
+/* The server a client's badge names; NULL if it is no client. */
+static const struct server *client(const struct pith_request *rq)
+{
+	uint64_t index = rq->badge & BADGE_INDEX;
+
+	return is_client(rq) && index < nservers ? &servers[index] : NULL;
+}
+
+static enum pith_error do_lend(struct pith_request *rq, uint32_t bits,
+			       uint64_t slot)
+{
+	const struct server *s = client(rq);
+
+	return s ? memory_lend(s, bits, slot) : PITH_E_MISSING_RIGHTS;
+}
+
+static enum pith_error do_give_back(struct pith_request *rq, uint64_t slot)
+{
+	const struct server *s = client(rq);
+
+	return s ? memory_give_back(s, slot) : PITH_E_MISSING_RIGHTS;
+}
+
 static const struct init_server ops = {
 	.list = do_list,
 	.kill = do_kill,
@@ -122,6 +123,8 @@ static const struct init_server ops = {
 	.uptime = do_uptime,
 	.reboot = do_reboot,
 	.poweroff = do_poweroff,
+	.lend = do_lend,
+	.give_back = do_give_back,
 };
 
 const struct pith_service init_services[] = {

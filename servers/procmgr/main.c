@@ -3,8 +3,9 @@
  *
  * Capabilities (its manifest line): `service`, where it serves; `initrd`,
  * the initrd's frames (read-only), with its size in the startinfo; `asid`,
- * an ASID pool; `console`, passed on to every program; `init`; and its
- * untyped memory, from which every program is made.
+ * an ASID pool; `console`, passed on to every program; `init`, from which
+ * it borrows the memory programs are made of (memory.c); and a little
+ * untyped memory of its own.
  *
  * One thread serves requests of the `procmgr` protocol, and the exit and
  * fault messages of programs, which come on the same endpoint through
@@ -16,11 +17,7 @@
 #include "lib/string.h"
 #include "pith/proto/chardev.h"
 
-/* procmgr's own objects (the paging structures of its view of the
- * initrd and of the pages it fills for programs) come from a block of
- * this size that programs never share. */
-#define OWN_BITS 16 /* 64 KiB */
-#define LOG_MAX	 200
+#define LOG_MAX 200
 
 struct procmgr pm;
 
@@ -40,72 +37,6 @@ void pm_log(const char *fmt, ...)
 }
 
 /* ---- start-up ---------------------------------------------------------- */
-
-static bool split_block(void *ctx, uint64_t cap, unsigned bits, uint64_t *lo,
-			uint64_t *hi)
-{
-	pith_cptr_t first;
-
-	(void)ctx;
-	if (pith_slots_alloc(2, &first) != PITH_OK)
-		return false;
-	if (pith_untyped_retype(cap, PITH_SLOT_CNODE, PITH_OBJ_UNTYPED,
-				bits - 1, 0, 0, first, 2) != PITH_OK) {
-		pith_slots_free(first, 2);
-		return false;
-	}
-	*lo = first;
-	*hi = first + 1;
-	return true;
-}
-
-static void join_block(void *ctx, uint64_t cap)
-{
-	(void)ctx;
-	pith_slot_free(cap);
-}
-
-static const struct pool_ops pool_ops = {split_block, join_block};
-
-/* A new untyped of 2^bits bytes from `from`, at its next aligned place. */
-static enum pith_error carve(pith_cptr_t from, unsigned bits, pith_cptr_t *out)
-{
-	return pith_alloc_object_from(from, PITH_OBJ_UNTYPED, bits, out);
-}
-
-/* The untyped memory init gave: the largest block's first OWN_BITS for
- * procmgr itself, and the rest of it, in blocks of 2^OWN_BITS,
- * 2^(OWN_BITS+1), ... (which lie back to back after it), and every other
- * block, for programs. */
-static bool setup_memory(void)
-{
-	const struct pith_startinfo *si = pith_startinfo;
-	uint64_t first = si->untyped.start, n = si->untyped.end - first;
-	unsigned big = 0, bits;
-	pith_cptr_t piece;
-
-	pool_init(&pm.pool, &pool_ops, NULL);
-	if (!n || n > si->untyped_count || n > PITH_STARTINFO_MAX_UNTYPED)
-		return false;
-	for (unsigned i = 1; i < n; i++)
-		if (si->untyped_size_bits[i] > si->untyped_size_bits[big])
-			big = i;
-	bits = si->untyped_size_bits[big];
-	pm.own = first + big;
-	if (bits > OWN_BITS) {
-		if (carve(first + big, OWN_BITS, &pm.own) != PITH_OK)
-			return false;
-		for (unsigned b = OWN_BITS; b < bits; b++)
-			if (carve(first + big, b, &piece) != PITH_OK ||
-			    pool_add(&pm.pool, piece, b) != POOL_OK)
-				return false;
-	}
-	for (unsigned i = 0; i < n; i++)
-		if (i != big && pool_add(&pm.pool, first + i,
-					 si->untyped_size_bits[i]) != POOL_OK)
-			return false;
-	return pith_alloc_use_untyped(&pm.own, 1) == PITH_OK;
-}
 
 /* The initrd's frames, mapped read-only once; then one page mapped and
  * unmapped after them, so that the paging structures where spawning
@@ -312,12 +243,13 @@ int main(int argc, char **argv)
 	pm.service = pith_cap("service");
 	pm.console = pith_cap("console");
 	pm.asid = pith_cap("asid");
+	pm.init = pith_cap("init");
 	pm.tsc_khz = pith_startinfo ? pith_startinfo->tsc_khz : 0;
 	if (!pm.service || !pith_startinfo) {
 		pm_log("no service endpoint\n");
 		return 1;
 	}
-	if (!setup_memory()) {
+	if (!mem_setup()) {
 		pm_log("no memory for programs\n");
 		return 1;
 	}

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #include "pith/pith.h"
+#include "pith/pool.h"
 #include "pith/proto/procmgr.h"
 #include "pith/server.h"
-#include "pool.h"
 
 #define PROCS_MAX   32	/* programs, running or ended and not waited for */
 #define PID_FIRST   100 /* init's servers have 1-99 */
@@ -33,6 +33,11 @@
  * its image, stack and kernel objects take. */
 #define QUOTA_BITS_DEFAULT 18 /* 256 KiB */
 #define QUOTA_BITS_BENCH   22 /* 4 MiB: the benchmark program */
+/* Memory borrowed from init: blocks of at least this size (smaller
+ * ones would mean a loan for nearly every spawn), at most this many at
+ * once. */
+#define BORROW_MIN_BITS	   20 /* 1 MiB */
+#define BORROWED_MAX	   64
 /* Programs run below every server, so that a busy one never keeps the
  * shell or the drivers from running. */
 #define PROGRAM_PRIORITY   50
@@ -67,10 +72,18 @@ struct procmgr {
 	unsigned initrd_frames;
 	const void *archive; /* the initrd, mapped; NULL: none */
 	size_t archive_size;
+	pith_cptr_t init;  /* init's protocol: memory is borrowed there */
 	uint64_t own;	   /* procmgr's own untyped block */
 	unsigned priority; /* of programs */
 	uint64_t tsc_khz;
-	struct pool pool;
+	struct pith_pool pool; /* programs' memory (memory.c) */
+	/* Roots of the pool that init lent, each given back as soon as it
+	 * is wholly free again. */
+	struct {
+		pith_cptr_t slot;
+		unsigned bits;
+	} borrowed[BORROWED_MAX];
+	unsigned nborrowed;
 };
 
 extern struct procmgr pm;
@@ -94,5 +107,21 @@ void proc_end(struct proc *pr, enum proc_state how, int32_t status);
 
 /* Free an ended program's record. */
 void proc_forget(struct proc *pr);
+
+/* Memory (memory.c). Set the pool up from the untyped memory init gave;
+ * false if there is none. */
+bool mem_setup(void);
+
+/* A block of 2^bits bytes from the pool, borrowing from init when the
+ * pool has none. PITH_E_NOT_ENOUGH_MEMORY (init lends no more),
+ * PITH_E_EXHAUSTED (the pool's table is full). */
+enum pith_error mem_take(unsigned bits, uint64_t *block);
+
+/* Give a block from mem_take() back to the pool, once whatever is made
+ * from it is gone; *block becomes 0. */
+void mem_release(uint64_t *block);
+
+/* Give init back every borrowed block that is wholly free again. */
+void mem_return_idle(void);
 
 #endif

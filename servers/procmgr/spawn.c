@@ -1,7 +1,7 @@
 /*
  * Programs: starting one from the initrd, and taking one down.
  *
- * Memory. Each program is made from two blocks of the pool (pool.h):
+ * Memory. Each program is made from two blocks of the pool (memory.c):
  * its quota, 2^q bytes, which becomes its own untyped memory, and an
  * arena of 2^b bytes, sized from its image, for what it is made of: the
  * frames of its image, stack, IPC buffer and startinfo page, its paging
@@ -119,28 +119,6 @@ static uint32_t new_pid(void)
 
 /* ---- memory ------------------------------------------------------------ */
 
-/* Give a block back: whatever is still made from it goes first. */
-static void release(uint64_t *block)
-{
-	if (!*block)
-		return;
-	pith_cnode_revoke(PITH_SLOT_CNODE, *block, PITH_SLOT_DEPTH);
-	pool_give(&pm.pool, *block);
-	*block = 0;
-}
-
-static enum pith_error take(unsigned bits, uint64_t *block)
-{
-	switch (pool_take(&pm.pool, bits, block)) {
-	case POOL_OK:
-		return PITH_OK;
-	case POOL_E_TABLE:
-		return PITH_E_EXHAUSTED;
-	default:
-		return PITH_E_NOT_ENOUGH_MEMORY;
-	}
-}
-
 /* The size of a program's CNode and arena: its image pages, its caps. */
 struct sizes {
 	unsigned cnode_bits, arena_bits, quota_bits;
@@ -251,15 +229,15 @@ static enum pith_error make(struct pith_spawn_args *a, struct proc *pr,
 
 	for (unsigned tries = 0; tries <= ARENA_RETRIES; tries++) {
 		a->cnode_bits = s->cnode_bits;
-		err = take(s->arena_bits, &pr->arena[0]);
+		err = mem_take(s->arena_bits, &pr->arena[0]);
 		if (err == PITH_OK)
-			err = take(s->quota_bits, &pr->arena[1]);
+			err = mem_take(s->quota_bits, &pr->arena[1]);
 		if (err == PITH_OK)
 			err = spawn_in(a, pr, s);
 		if (err == PITH_OK)
 			return PITH_OK;
-		release(&pr->arena[0]);
-		release(&pr->arena[1]);
+		mem_release(&pr->arena[0]);
+		mem_release(&pr->arena[1]);
 		if (err != PITH_E_NOT_ENOUGH_MEMORY ||
 		    pr->p.elf_error != ELF_OK)
 			return err;
@@ -360,6 +338,7 @@ enum pith_error proc_spawn(const char *name, const uint8_t *args,
 			       elf_strerror(pr->p.elf_error));
 		next_pid = pr->pid; /* unused: the next program has it */
 		proc_forget(pr);
+		mem_return_idle();
 		return err;
 	}
 	pr->used = true;
@@ -377,8 +356,9 @@ void proc_end(struct proc *pr, enum proc_state how, int32_t status)
 	bool waited = pr->nwaiters > 0;
 
 	pith_process_destroy(&pr->p);
-	release(&pr->arena[0]);
-	release(&pr->arena[1]);
+	mem_release(&pr->arena[0]);
+	mem_release(&pr->arena[1]);
+	mem_return_idle();
 	pr->state = how;
 	pr->status = status;
 	pr->ended = ++ends;

@@ -69,6 +69,7 @@ static void test_defaults(void **state)
 	assert_int_equal(servers[0].stack_pages, MANIFEST_STACK_DEF);
 	assert_int_equal(servers[0].restart_max, MANIFEST_RESTART_DEF);
 	assert_int_equal(servers[0].memory, 0);
+	assert_int_equal(servers[0].borrow, 0); /* no right to borrow */
 	assert_int_equal(servers[0].ncaps, 0);
 	assert_int_equal(servers[0].nargs, 0);
 }
@@ -179,6 +180,45 @@ static void test_memory_sizes(void **state)
 	expect_error("a a slots=32\n", 1, "bad value '32' for slots");
 }
 
+/* borrow=SIZE: the most a server may borrow from init at once. */
+static void test_borrow(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("a a borrow=32M memory=64K\n"
+			       "b b borrow=4096\n"
+			       "c c borrow=0x10000\n"
+			       "d d borrow=4K\n"
+			       "e e borrow=1048576M\n"),
+			 5);
+	assert_int_equal(reps.n, 0);
+	assert_int_equal(servers[0].borrow, 32ULL << 20);
+	assert_int_equal(servers[0].memory, 64 << 10);
+	assert_int_equal(servers[1].borrow, 4096);
+	assert_int_equal(servers[2].borrow, 0x10000);
+	assert_int_equal(servers[3].borrow, 4096);
+	assert_int_equal(servers[4].borrow, MANIFEST_BORROW_MAX);
+	/* less than the smallest block, or 0: an error, not "no right" */
+	expect_error("a a borrow=0\n", 1,
+		     "bad value '0' for borrow (4096 to 1099511627776)");
+	expect_error("a a borrow=4095\n", 1, "bad value '4095' for borrow");
+	expect_error("a a borrow=3K\n", 1, "bad value '3K' for borrow");
+	expect_error("a a borrow=1048577M\n", 1, "bad value '1048577M'");
+	expect_error("a a borrow=99999999999999999999999\n", 1, "bad value");
+	expect_error("a a borrow=32G\n", 1, "bad value '32G' for borrow");
+	expect_error("a a borrow=-1\n", 1, "bad value '-1' for borrow");
+	expect_error("a a borrow=\n", 1, "option 'borrow' has an empty value");
+	expect_error("a a borrow\n", 1, "unknown option 'borrow'");
+	expect_error("a a borrow:x=1M\n", 1, "unknown option 'borrow:x'");
+	/* a bad borrow spares the other lines */
+	assert_int_equal(parse("a a borrow=1M\nb b borrow=1\nc c\n"), 2);
+	assert_int_equal(reps.n, 1);
+	assert_int_equal(reps.line[0], 2);
+	assert_string_equal(servers[0].name, "a");
+	assert_int_equal(servers[0].borrow, 1 << 20);
+	assert_string_equal(servers[1].name, "c");
+	assert_int_equal(servers[1].borrow, 0);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -276,11 +316,11 @@ static void test_no_terminator_and_nul(void **state)
 static void test_random(void **state)
 {
 	static const char *const tokens[] = {
-		"a",	  "b",	 " ",	     "\n",	 "=",
-		"ioport", "irq", "endpoint", "memory",	 "0x",
-		"1",	  "-",	 ":",	     "#",	 "args",
-		",",	  "K",	 "\t",	     "priority", "9999",
-		"initrd", "\r",	 "power",    "stack",	 "endpoint=a",
+		"a",	      "b",	  " ",	    "\n", "=",	   "ioport",
+		"irq",	      "endpoint", "memory", "0x", "1",	   "-",
+		":",	      "#",	  "args",   ",",  "K",	   "\t",
+		"priority",   "9999",	  "initrd", "\r", "power", "stack",
+		"endpoint=a", "borrow",
 	};
 	char text[600];
 
@@ -294,7 +334,9 @@ static void test_random(void **state)
 			if (round & 1) {
 				text[len++] = (char)(rand() % 256);
 			} else {
-				const char *t = tokens[rand() % 25];
+				const char *t = tokens[(size_t)rand() %
+						       (sizeof(tokens) /
+							sizeof(tokens[0]))];
 				size_t l = strlen(t);
 
 				if (len + l >= sizeof(text))
@@ -328,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_namespace),
 		cmocka_unit_test(test_memory_sizes),
+		cmocka_unit_test(test_borrow),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bad_line_spares_others),
 		cmocka_unit_test(test_duplicates_and_cascades),

@@ -106,7 +106,10 @@ CASES = [
          "hang, and the restarted server serves it; init gives up after the "
          "restart limit; a server without port authority cannot reach the "
          "serial port, and its fault is contained; the init protocol's "
-         "answers and errors (svtest, nocap, crashy).",
+         "answers and errors; init lends memory only to a server whose "
+         "line says borrow=, within its limit, takes back only what it "
+         "lent, and has a killed borrower's loan back (svtest, nocap, "
+         "crashy, lender).",
          cmdline="init=init init.manifest=systest.manifest "
                  "loader.test_stale_mapkey",
          initrd="initrd-test",
@@ -118,7 +121,7 @@ CASES = [
                  "0 pages writable and executable",
                  "timer: APIC timer",
                  "init: starting the servers of 'systest.manifest'",
-                 "init: 3 of 3 servers started",
+                 "init: 4 of 4 servers started",
                  "svtest: hello",
                  "init: crashy faulted: page fault at 0x0 (ip 0x",
                  "; restart 1 of 2",
@@ -127,9 +130,12 @@ CASES = [
                  "nocap: trying the port instruction",
                  "init: nocap faulted: protection fault at 0x0 (ip 0x",
                  "; restarted 0 times: giving up",
+                 "lender: 0 failures",
+                 "lender: holding 1024 KiB",
+                 "init: lender was killed; restarted 0 times: giving up",
                  "svtest: 0 failures"],
          expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
-         tests=19, exit_code=EXIT_PASS),
+         tests=39, exit_code=EXIT_PASS),
     Case("user",
          "Booted as a USB stick without EFI_RNG_PROTOCOL: ktest checks the "
          "system-call edge and the capability API (every invocation and its "

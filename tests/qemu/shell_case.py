@@ -233,6 +233,20 @@ def mem_adds_up(v):
     return None
 
 
+def used_again(before, after):
+    """mem's used figure `after` is the one `before`: the memory procmgr
+    borrowed from init for programs came back when they ended."""
+    return lambda v: None if v[before] == v[after] else \
+        (f"mem: used {v[after]} KiB after the programs ended, "
+         f"{v[before]} KiB before")
+
+
+def used_line(name):
+    """mem's line, its used figure kept as `name`."""
+    return re.compile(rf"^total \d+ KiB, kernel \d+ KiB, used "
+                      rf"(?P<{name}>\d+) KiB, free \d+ KiB$")
+
+
 def same_pid(a, b):
     return lambda v: None if v[a] == v[b] else \
         f"pid {v[b]} where {v[a]} was expected"
@@ -295,7 +309,10 @@ STEPS = [
                      r"page fault at 0x0 \(ip 0x[0-9a-f]+\)$"),
           re.compile(r"^run: hello \(pid (?P<faulter2>\d+)\) ended with "
                      r"status -1$")],
-         EDITED, check=same_pid("faulter", "faulter2")),
+         "mem\r", check=same_pid("faulter", "faulter2")),
+    # every hello has ended: what procmgr borrowed for them is back
+    Step([used_line("used_hello")], EDITED,
+         check=used_again("used", "used_hello")),
     Step([re.compile(r"^hello world$")], UP + "\r"),
     Step([re.compile(r"^hello world$")],
          "echo junk" + ctrl("c")),
@@ -345,11 +362,15 @@ STEPS = [
          prompt=False),
     Step([re.compile(r"^after serial$")], "uptime\r"),
     Step([re.compile(r"^up \d+\.\d{3} s \(\d+:\d\d:\d\d\)$")],
-         "bench 5\r"),
+         "mem\r"),
+    Step([used_line("used_bench")], "bench 5\r"),
     Step(["bench: 5 iterations per batch",
           re.compile(r"^BENCH ipc_rt_cross_as \d+\.\d cycles$"),
           re.compile(r"^BENCH fault_rt \d+\.\d cycles$"), "bench: done"],
-         "poweroff\r"),
+         "mem\r"),
+    # bench's 4 MiB and its arena were borrowed, and went back
+    Step([used_line("used_bench_after")], "poweroff\r",
+         check=used_again("used_bench", "used_bench_after")),
 ]
 
 

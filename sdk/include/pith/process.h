@@ -104,6 +104,14 @@ struct pith_spawn_args {
 	const uint8_t *untyped_bits; /* untyped memory to give it: one
 				      * block of 2^bits bytes each */
 	unsigned nuntyped;	     /* at most PITH_STARTINFO_MAX_UNTYPED */
+	/* Untyped blocks of the parent's to make the CNode and each untyped
+	 * block from, instead of the object allocator (0, or NULL for all:
+	 * the allocator). A block of exactly the object's size with nothing
+	 * made from it loses nothing to alignment, and is whole again once
+	 * the program is destroyed: what a parent keeping a buddy pool of
+	 * blocks (pith/pool.h) gives. */
+	pith_cptr_t cnode_from;
+	const pith_cptr_t *untyped_from; /* nuntyped entries */
 	/* Its arguments: argc strings (argc 0: just argv[0]); argv[0] NULL
 	 * or missing: `name` (or ""). At most PITH_STARTINFO_ARGC_MAX of
 	 * them, PITH_STARTINFO_ARGV_SIZE bytes with their NULs. */

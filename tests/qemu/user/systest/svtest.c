@@ -5,8 +5,9 @@
  * an error and not a hang, that the restarted server serves the same
  * endpoint, that init gives up after the restart limit and its clients
  * then get errors, that the capability-less `nocap` server's fault is
- * contained, and the init protocol's answers and errors. It ends the
- * machine with Debug.Shutdown.
+ * contained, the init protocol's answers and errors, and that a killed
+ * borrower's memory (lender.c) comes back. It ends the machine with
+ * Debug.Shutdown.
  */
 #include "lib/string.h"
 #include "pith/pith.h"
@@ -40,6 +41,21 @@ static bool find(pith_cptr_t init, const char *name, uint32_t *state,
 		if (strcmp(n, name) == 0)
 			return true;
 	return false;
+}
+
+/* init's figure of a server's memory (0 if it has no record). */
+static uint64_t memory_of(pith_cptr_t init, const char *name)
+{
+	char n[16];
+	uint32_t pid, state, restarts;
+	uint64_t mem;
+
+	for (uint32_t i = 0;
+	     init_list(init, i, n, &pid, &state, &restarts, &mem) == PITH_OK;
+	     i++)
+		if (strcmp(n, name) == 0)
+			return mem;
+	return 0;
 }
 
 /* Yield until init says the server is in `state` (bounded). */
@@ -115,6 +131,36 @@ static void protocol(pith_cptr_t init)
 	      "power without the power badge");
 }
 
+/* Lending: svtest may not borrow; lender (lender.c) borrows 1 MiB and
+ * keeps it until it is killed, and then init has it back. */
+static void lending(pith_cptr_t init)
+{
+	uint64_t total, kernel, held = 0, after = 0, avail;
+	pith_cptr_t slot = 0;
+	int i;
+
+	pith_slot_alloc(&slot);
+	check("lend_needs_right",
+	      init_lend(init, 12, slot) == PITH_E_MISSING_RIGHTS &&
+		      init_give_back(init, slot) == PITH_E_MISSING_RIGHTS,
+	      "memory lent without borrow=");
+	for (i = 0; i < WAIT_ROUNDS && memory_of(init, "lender") < (1 << 20);
+	     i++)
+		pith_yield();
+	check("lend_listed", i < WAIT_ROUNDS,
+	      "init does not list lender with its 1 MiB loan");
+	init_mem(init, &total, &kernel, &held, &avail);
+	check("lend_kill", init_kill(init, "lender") == PITH_OK,
+	      "lender could not be killed");
+	check("lend_killed", wait_state(init, "lender", 2),
+	      "init did not give up on lender");
+	init_mem(init, &total, &kernel, &after, &avail);
+	/* Its loan (1 MiB) and its CNode's and memory's blocks come back;
+	 * without the loan it would be a few KiB. */
+	check("lend_reclaimed", held >= after + (1 << 20),
+	      "the killed borrower's memory did not come back");
+}
+
 int main(int argc, char **argv)
 {
 	pith_cptr_t crashy = pith_cap("crashy"), init = pith_cap("init");
@@ -126,6 +172,7 @@ int main(int argc, char **argv)
 	if (crashy && init) {
 		supervision(crashy, init);
 		protocol(init);
+		lending(init);
 		check("nocap_fault_contained", wait_state(init, "nocap", 2),
 		      "init did not record nocap's fault");
 	}
