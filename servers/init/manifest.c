@@ -300,6 +300,10 @@ static void option(struct parser *p, struct manifest_server *s, const char *tok,
 	} else if (key_is(tok, klen, "memory") && eq) {
 		number_option(p, tok, klen, val, vlen, true, 0,
 			      MANIFEST_MEMORY_MAX, &s->memory);
+	} else if (key_is(tok, klen, "borrow") && eq) {
+		number_option(p, tok, klen, val, vlen, true,
+			      MANIFEST_BORROW_MIN, MANIFEST_BORROW_MAX,
+			      &s->borrow);
 	} else if (key_is(tok, klen, "stack") && eq) {
 		v = s->stack_pages;
 		number_option(p, tok, klen, val, vlen, false, 1,
