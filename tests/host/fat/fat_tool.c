@@ -3,7 +3,9 @@
  * with dosfstools and mtools that test_fat_tools.py drives:
  *
  *   fat_tool dump IMAGE DIR       copy every file and directory of the
- *                                 volume into DIR (mounted read-only)
+ *                                 volume into DIR (mounted read-only);
+ *                                 IMAGE@@OFFSET: the volume starts at
+ *                                 byte OFFSET (a partition), as in mtools
  *   fat_tool workload IMAGE DIR   make, write, rename, truncate and delete
  *                                 files and directories on the volume, and
  *                                 do the same through the host's file
@@ -53,6 +55,7 @@ static void check(enum pith_error err, const char *what, const char *path)
 struct file_dev {
 	int fd;
 	uint32_t ss;
+	uint64_t start; /* byte offset of the volume in the file */
 };
 
 static enum pith_error file_read(void *ctx, uint64_t lba, uint32_t count,
@@ -61,7 +64,8 @@ static enum pith_error file_read(void *ctx, uint64_t lba, uint32_t count,
 	struct file_dev *f = ctx;
 	size_t len = (size_t)count * f->ss;
 
-	if (pread(f->fd, buf, len, (off_t)(lba * f->ss)) != (ssize_t)len)
+	if (pread(f->fd, buf, len, (off_t)(f->start + lba * f->ss)) !=
+	    (ssize_t)len)
 		return PITH_E_IO;
 	return PITH_OK;
 }
@@ -72,7 +76,8 @@ static enum pith_error file_write(void *ctx, uint64_t lba, uint32_t count,
 	struct file_dev *f = ctx;
 	size_t len = (size_t)count * f->ss;
 
-	if (pwrite(f->fd, buf, len, (off_t)(lba * f->ss)) != (ssize_t)len)
+	if (pwrite(f->fd, buf, len, (off_t)(f->start + lba * f->ss)) !=
+	    (ssize_t)len)
 		return PITH_E_IO;
 	return PITH_OK;
 }
@@ -86,21 +91,32 @@ static enum pith_error file_flush(void *ctx)
 
 static struct file_dev image;
 
-static void mount_image(const char *path, bool read_only)
+static void mount_image(const char *arg, bool read_only)
 {
+	char path[4096];
+	char *at;
 	uint8_t bs[512];
 	struct stat st;
 	struct fat_dev dev;
 
+	snprintf(path, sizeof path, "%s", arg);
+	at = strstr(path, "@@");
+	if (at) {
+		*at = '\0';
+		image.start = strtoull(at + 2, NULL, 0);
+	}
 	image.fd = open(path, read_only ? O_RDONLY : O_RDWR);
 	if (image.fd < 0 || fstat(image.fd, &st) != 0 ||
-	    pread(image.fd, bs, sizeof bs, 0) != (ssize_t)sizeof bs)
+	    (uint64_t)st.st_size <= image.start ||
+	    pread(image.fd, bs, sizeof bs, (off_t)image.start) !=
+		    (ssize_t)sizeof bs)
 		die("%s: %s", path, strerror(errno));
 	image.ss = (uint32_t)(bs[11] | bs[12] << 8);
 	dev = (struct fat_dev){
 		.ctx = &image,
 		.sector_size = image.ss,
-		.sectors = (uint64_t)st.st_size / (image.ss ? image.ss : 1),
+		.sectors = ((uint64_t)st.st_size - image.start) /
+			   (image.ss ? image.ss : 1),
 		.read = file_read,
 		.write = file_write,
 		.flush = file_flush,

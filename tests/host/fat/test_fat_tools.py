@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """host.fat_tools: the FAT32 engine against dosfstools and mtools.
 
-    test_fat_tools.py FAT_TOOL WORKDIR
+    test_fat_tools.py FAT_TOOL WORKDIR [DISK_IMAGE]
 
 For 512- and 4096-byte sectors:
   1. mkfs.fat makes a FAT32 image and mtools (mmd, mcopy) fill it with a
@@ -15,7 +15,9 @@ For 512- and 4096-byte sectors:
      `fsck.fat -n` must then exit 0, and mcopy and mtype must read back
      exactly the host's tree.
 
-Exits 77 (ctest: skipped) if the tools are missing.
+And FAT12, FAT16 and too small FAT32 volumes from mkfs.fat are refused
+with the reason. With DISK_IMAGE (the build's pith.img, if it was built),
+the engine also reads the ESP Pith boots from exactly as mcopy does. Exits 77 (ctest: skipped) if the tools are missing.
 """
 import os
 import random
@@ -154,8 +156,51 @@ def round_trip(tool, work, sector):
     shutil.rmtree(base)
 
 
+def refused(tool, work):
+    """Volumes the engine must refuse, as mkfs.fat makes them."""
+    os.makedirs(work, exist_ok=True)
+    cases = (
+        (["-F", "12"], 4000, "only FAT32 is supported"),
+        (["-F", "16"], 40000, "only FAT32 is supported"),
+        (["-F", "32"], 8000, "cluster count"),  # too few clusters
+    )
+    for opts, size_kib, why in cases:
+        img = os.path.join(work, "refused.raw")
+        if os.path.exists(img):
+            os.remove(img)
+        run(["mkfs.fat", *opts, "-C", img, str(size_kib)])
+        r = subprocess.run([tool, "dump", img, os.path.join(work, "none")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, check=False)
+        if r.returncode == 0 or why not in r.stdout:
+            fail(f"mkfs.fat {' '.join(opts)} ({size_kib} KiB): "
+                 f"exit {r.returncode}, said {r.stdout.strip()!r}")
+        print(f"mkfs.fat {' '.join(opts)}: refused: {r.stdout.strip()}")
+        os.remove(img)
+
+
+ESP_OFFSET = 2048 * 512  # tools/mkimage: the ESP starts at sector 2048
+
+
+def boot_esp(tool, work, disk):
+    """The ESP of the system's own disk image, read both ways."""
+    if not os.path.isfile(disk):
+        print(f"{disk} not built: its ESP not read")
+        return
+    base = os.path.join(work, "esp")
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(os.path.join(base, "mtools"))
+    esp = f"{disk}@@{ESP_OFFSET}"
+    run(["mcopy", "-s", "-n", "-i", esp, "::/*",
+         os.path.join(base, "mtools")], env=mtools_env())
+    run([tool, "dump", esp, os.path.join(base, "engine")])
+    compare(f"the ESP of {os.path.basename(disk)}",
+            os.path.join(base, "engine"), os.path.join(base, "mtools"))
+    shutil.rmtree(base)
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     missing = [t for t in TOOLS if not shutil.which(t)]
     if missing:
@@ -163,6 +208,9 @@ def main():
               "(apt-get install dosfstools mtools)")
         sys.exit(77)
     tool, work = sys.argv[1], sys.argv[2]
+    refused(tool, work)
+    if len(sys.argv) == 4:
+        boot_esp(tool, work, sys.argv[3])
     for sector in (512, 4096):
         round_trip(tool, work, sector)
     print("PASS")
