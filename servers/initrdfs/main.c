@@ -41,7 +41,7 @@ static enum pith_error do_info(struct pith_request *rq, char *fstype,
 			       uint64_t *root, uint32_t *flags)
 {
 	(void)rq;
-	strcpy(fstype, "initrdfs");
+	strlcpy(fstype, "initrdfs", FS_INFO_FSTYPE_MAX + 1);
 	*root = 0;
 	*flags = PITH_FS_READ_ONLY;
 	return PITH_OK;

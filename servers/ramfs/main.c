@@ -61,7 +61,7 @@ static enum pith_error do_info(struct pith_request *rq, char *fstype,
 			       uint64_t *root, uint32_t *flags)
 {
 	(void)rq;
-	strcpy(fstype, "ramfs");
+	strlcpy(fstype, "ramfs", FS_INFO_FSTYPE_MAX + 1);
 	*root = ramfs_root(&store);
 	*flags = 0;
 	return PITH_OK;

@@ -55,7 +55,7 @@ static const char *full(const char *path, unsigned which)
 	}
 	if (c + 1 + p > VFS_PATH_MAX + 1)
 		return path[0] ? path : "."; /* too long for the VFS too */
-	memcpy(out, cwd, c);
+	memcpy(out, cwd, c + 1);
 	out[c] = '/';
 	memcpy(out + c + 1, path, p + 1);
 	return out;

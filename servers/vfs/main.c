@@ -712,7 +712,7 @@ static enum pith_error do_statfs(struct pith_request *rq, char *fstype,
 		err = handle_dir(h, &p);
 	if (err != PITH_OK)
 		return err;
-	strcpy(fstype, mounts[p.mount].fstype);
+	strlcpy(fstype, mounts[p.mount].fstype, VFS_STATFS_FSTYPE_MAX + 1);
 	return fs_statfs(mounts[p.mount].ep, block_size, blocks, free_blocks);
 }
 
@@ -728,7 +728,8 @@ static enum pith_error mount_setup(struct vfs_mount *m)
 		return err;
 	m->buf = (uint8_t *)va;
 	for (unsigned i = 0; i < VFS_FSBUF_PAGES && err == PITH_OK; i++)
-		err = fs_attach(m->ep, i, pith_vm_frame(va + i * PAGE));
+		err = fs_attach(m->ep, i,
+				pith_vm_frame(va + (uint64_t)i * PAGE));
 	if (err == PITH_OK)
 		err = fs_info(m->ep, m->fstype, &m->root, &m->flags);
 	if (err != PITH_OK) {
@@ -789,8 +790,8 @@ static enum pith_error do_mounts(struct pith_request *rq, uint32_t index,
 	(void)h;
 	if (index >= nmounts)
 		return PITH_E_RANGE;
-	strcpy(path, mounts[index].path);
-	strcpy(fstype, mounts[index].fstype);
+	strlcpy(path, mounts[index].path, VFS_MOUNTS_PATH_MAX + 1);
+	strlcpy(fstype, mounts[index].fstype, VFS_MOUNTS_FSTYPE_MAX + 1);
 	return PITH_OK;
 }
 

@@ -15,7 +15,7 @@
 #define VFS_MOUNTS_MAX	 16
 #define VFS_FSBUF_PAGES	 16 /* the VFS's buffer with each file system */
 #define VFS_FSBUF_SIZE	 (VFS_FSBUF_PAGES * 4096u)
-#define VFS_CLIENT_BYTES (PITH_FS_BUFFER_PAGES * 4096u)
+#define VFS_CLIENT_BYTES ((uint64_t)PITH_FS_BUFFER_PAGES * 4096)
 
 /* A client's buffer: the pages it attached, mapped here. Shared by the
  * handles opened through the one it was attached to (refs of them). */
@@ -41,10 +41,10 @@ struct vfs_mount {
 /* A node of a mount, as resolution finds it. held: the VFS holds a
  * reference from lookup or create, to release. */
 struct vfs_place {
-	unsigned mount;
 	uint64_t node;
-	uint32_t type;
 	uint64_t size;
+	unsigned mount;
+	uint32_t type;
 	bool held;
 };
 
@@ -53,10 +53,10 @@ struct vfs_place {
 struct vfs_handle {
 	struct vfs_buffer *buf;
 	struct vfs_place at;
-	uint32_t flags;	 /* PITH_FS_O_* it was opened with */
 	uint64_t pos;	 /* a file's position; a directory's cookie */
-	bool eof;	 /* a directory read to its end */
 	pith_cptr_t cap; /* the minted original (0: the root) */
+	uint32_t flags;	 /* PITH_FS_O_* it was opened with */
+	bool eof;	 /* a directory read to its end */
 };
 
 #endif

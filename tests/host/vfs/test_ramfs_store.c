@@ -119,11 +119,13 @@ static void test_data(void **state)
 			 PITH_OK);
 	assert_int_equal(done, 0);
 	/* a hole reads as zeros and takes no page */
-	assert_int_equal(ramfs_write(&s, f, 40 * RAMFS_PAGE, "z", 1, &done),
-			 PITH_OK);
+	assert_int_equal(
+		ramfs_write(&s, f, (uint64_t)40 * RAMFS_PAGE, "z", 1, &done),
+		PITH_OK);
 	assert_int_equal(s.pages, 5);
-	assert_int_equal(ramfs_read(&s, f, 20 * RAMFS_PAGE, out, 8, &done),
-			 PITH_OK);
+	assert_int_equal(
+		ramfs_read(&s, f, (uint64_t)20 * RAMFS_PAGE, out, 8, &done),
+		PITH_OK);
 	assert_int_equal(done, 8);
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(out[i], 0);
@@ -152,14 +154,16 @@ static void test_quota(void **state)
 		assert_int_equal(ramfs_write(&s, f, i * RAMFS_PAGE, page,
 					     RAMFS_PAGE, &done),
 				 PITH_OK);
-	assert_int_equal(ramfs_write(&s, f, 64 * RAMFS_PAGE, page, 1, &done),
-			 PITH_E_NO_SPACE);
+	assert_int_equal(
+		ramfs_write(&s, f, (uint64_t)64 * RAMFS_PAGE, page, 1, &done),
+		PITH_E_NO_SPACE);
 	assert_int_equal(done, 0);
 	/* a write that fills up part way says how much it wrote */
-	assert_int_equal(ramfs_truncate(&s, f, 63 * RAMFS_PAGE), PITH_OK);
-	assert_int_equal(
-		ramfs_write(&s, f, 63 * RAMFS_PAGE, page, RAMFS_PAGE, &done),
-		PITH_OK);
+	assert_int_equal(ramfs_truncate(&s, f, (uint64_t)63 * RAMFS_PAGE),
+			 PITH_OK);
+	assert_int_equal(ramfs_write(&s, f, (uint64_t)63 * RAMFS_PAGE, page,
+				     RAMFS_PAGE, &done),
+			 PITH_OK);
 	assert_int_equal(done, RAMFS_PAGE);
 	ramfs_release(&s, f);
 }

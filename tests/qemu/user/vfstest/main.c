@@ -23,8 +23,10 @@
 #include "pith/proto/vfs.h"
 #include "pith/vm.h"
 
-#define PAGES 32 /* 128 KiB: one read or write crosses the VFS's chunks */
-#define BUF   (PAGES * 4096u)
+#define PAGES 32      /* 128 KiB: one read or write crosses the VFS's chunks */
+#define BUF   131072u /* bytes: PAGES pages */
+
+_Static_assert(BUF == PAGES * 4096, "BUF is PAGES pages");
 
 static uint8_t *buf;
 static unsigned failures;
@@ -62,7 +64,7 @@ static uint32_t put(const char *path)
 {
 	size_t n = strlen(path);
 
-	memcpy(buf, path, n);
+	memcpy(buf, path, n + 1);
 	return (uint32_t)n;
 }
 
@@ -104,7 +106,7 @@ static enum pith_error make_file(pith_cptr_t dir, const char *path,
 
 	if (err != PITH_OK)
 		return err;
-	memcpy(buf, text, strlen(text));
+	memcpy(buf, text, strlen(text) + 1);
 	err = vfs_write(h, 0, (uint32_t)strlen(text), &done);
 	op_close(h);
 	return err;
@@ -187,7 +189,7 @@ static void test_read_write(pith_cptr_t d)
 	uint32_t type = 0;
 
 	op_open(d, "sub/f", PITH_FS_O_READ | PITH_FS_O_WRITE, &h);
-	memcpy(buf + 100, "hello world", 11);
+	memcpy(buf + 100, "hello world", 12);
 	result("write", is(vfs_write(h, 100, 11, &done), PITH_OK) &&
 				fact(done == 11, "not 11 bytes written"));
 	result("seek_start", is(vfs_seek(h, 0, 0, &pos), PITH_OK) &&
@@ -233,7 +235,7 @@ static void test_read_write(pith_cptr_t d)
 	       is(vfs_truncate(ro, 0), PITH_E_MISSING_RIGHTS));
 	op_close(ro);
 	op_open(d, "sub/f", PITH_FS_O_WRITE | PITH_FS_O_APPEND, &h);
-	memcpy(buf, "!", 1);
+	memcpy(buf, "!", 2);
 	vfs_write(h, 0, 1, &done);
 	op_close(h);
 	result("append", is(op_stat(d, "sub/f", NULL, &size), PITH_OK) &&
@@ -356,16 +358,16 @@ static void test_rename(pith_cptr_t d)
 {
 	make_file(d, "a", "AAA");
 	make_file(d, "b", "B");
-	memcpy(buf, "ab", 2);
+	memcpy(buf, "ab", 3);
 	result("rename_over_file",
 	       is(vfs_rename(d, 1, 1), PITH_OK) && holds(d, "b", "AAA") &&
 		       is(op_stat(d, "a", NULL, NULL), PITH_E_NOT_FOUND));
-	memcpy(buf, "ab", 2);
+	memcpy(buf, "ab", 3);
 	result("rename_missing", is(vfs_rename(d, 1, 1), PITH_E_NOT_FOUND));
-	memcpy(buf, "bsub/c", 6);
+	memcpy(buf, "bsub/c", 7);
 	result("rename_into_dir",
 	       is(vfs_rename(d, 1, 5), PITH_OK) && holds(d, "sub/c", "AAA"));
-	memcpy(buf, "subsub/x", 8);
+	memcpy(buf, "subsub/x", 9);
 	result("rename_into_itself",
 	       is(vfs_rename(d, 3, 5), PITH_E_INVALID_ARGUMENT));
 	vfs_unlink(d, put("sub/c"));
@@ -390,7 +392,7 @@ static void test_names(pith_cptr_t d)
 	p[PITH_FS_PATH_MAX + 1] = '\0';
 	result("path_too_long",
 	       is(op_stat(d, p, NULL, NULL), PITH_E_NAME_TOO_LONG));
-	result("path_nul", is(vfs_stat(d, (memcpy(buf, "a\0b", 3), 3), &type,
+	result("path_nul", is(vfs_stat(d, (memcpy(buf, "a\0b", 4), 3), &type,
 				       (uint64_t *)p, (uint64_t *)p, &type),
 			      PITH_E_INVALID_ARGUMENT));
 	result("path_dots",
@@ -521,8 +523,9 @@ int main(int argc, char **argv)
 				  &va) == PITH_OK) {
 		buf = (uint8_t *)va;
 		for (unsigned i = 0; i < PAGES && ok; i++)
-			ok = vfs_attach(root, i,
-					pith_vm_frame(va + i * 4096)) ==
+			ok = vfs_attach(
+				     root, i,
+				     pith_vm_frame(va + (uint64_t)i * 4096)) ==
 			     PITH_OK;
 	}
 	if (!ok || !buf) {
