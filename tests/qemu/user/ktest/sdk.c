@@ -600,6 +600,50 @@ static void test_spawn_no_leak(pith_cptr_t ep)
 	slot_free(n);
 }
 
+/* The CNode and the untyped memory made from blocks the parent names
+ * (pith_spawn_args.cnode_from, untyped_from): each fills its block, and
+ * each block is free again after the destroy. A block too small for its
+ * object fails the spawn, which leaves nothing. */
+static void test_spawn_from_blocks(pith_cptr_t ep)
+{
+	pith_cptr_t n = obj_new(PITH_OBJ_NOTIFICATION, 0);
+	pith_cptr_t cnode = obj_new(PITH_OBJ_UNTYPED, 8 + 6);
+	pith_cptr_t mem = obj_new(PITH_OBJ_UNTYPED, CHILD_UT_BITS);
+	pith_cptr_t small = obj_new(PITH_OBJ_UNTYPED, CHILD_UT_BITS - 1);
+	const struct pith_spawn_cap pass = {n, PITH_RIGHT_WRITE, SIGNAL_BADGE,
+					    NULL};
+	struct pith_spawn_args a = sdk_child_args(ep, &pass);
+	struct pith_process p = {0};
+	struct tcase t;
+
+	a.cnode_bits = 8;
+	a.cnode_from = cnode;
+	a.untyped_from = &mem;
+	tc_begin(&t, "sdk_spawn_cnode_and_memory_from_blocks");
+	if (tc_true(&t, n && cnode && mem && small, "set up the blocks") &&
+	    tc_ok(&t, pith_process_spawn(&a, &p), "spawn")) {
+		tc_eq(&t, untyped_watermark(cnode), 1ULL << (8 + 6),
+		      "the CNode's block, full");
+		tc_eq(&t, untyped_watermark(mem), 1ULL << CHILD_UT_BITS,
+		      "the memory's block, full");
+		check_exit(&t, ep, CHILD_OK);
+	}
+	tc_ok(&t, pith_process_destroy(&p), "destroy");
+	tc_eq(&t, untyped_watermark(cnode), 0, "the CNode's block after it");
+	tc_eq(&t, untyped_watermark(mem), 0, "the memory's block after it");
+	a.untyped_from = &small;
+	tc_err(&t, pith_process_spawn(&a, &p), PITH_E_NOT_ENOUGH_MEMORY,
+	       "spawn with a block too small for the memory");
+	tc_eq(&t, p.tcb | p.cnode | p.vspace, 0, "what it reports");
+	tc_eq(&t, untyped_watermark(cnode), 0, "the CNode's block after it");
+	tc_eq(&t, untyped_watermark(small), 0, "the small block after it");
+	tc_end(&t);
+	slot_free(small);
+	slot_free(mem);
+	slot_free(cnode);
+	slot_free(n);
+}
+
 /* A spawn that must fail; should it not, the program goes again. */
 static void refused(struct tcase *t, const struct pith_spawn_args *a,
 		    enum pith_error want, const char *step)
@@ -1279,6 +1323,7 @@ static void test_spawn(void)
 	test_spawn_bad_images();
 	test_spawn_no_memory(ep);
 	test_spawn_no_leak(ep);
+	test_spawn_from_blocks(ep);
 	test_spawn_bad_args();
 	test_spawn_startup(ep);
 	slot_free(ep);
