@@ -66,28 +66,28 @@ enum {
 #define SIG_ATA 0x00000101U
 
 struct disk {
-	unsigned port;
 	volatile uint8_t *regs;
 	uint64_t sectors;
-	bool broken;
 	struct ahci_cmd_header *clist;
 	uint8_t *table;
 	uint64_t table_pa;
 	/* the client */
 	uint64_t owner, handle, gen;
 	pith_cptr_t handle_cap;
-	pith_cptr_t page[PITH_BLK_REGION_PAGES];
-	uint64_t paddr[PITH_BLK_REGION_PAGES];
 	volatile struct pith_blk_request *ring;
 	/* the operation under way */
-	bool busy, flush;
 	pith_cptr_t reply;
-	unsigned first, count, cur;
 	uint64_t done;	   /* bytes of entry cur issued and finished */
 	uint64_t inflight; /* bytes of the command in the slot */
-	int32_t status[PITH_BLK_RING_SIZE];
-	struct pith_blk_request req[PITH_BLK_RING_SIZE];
 	volatile uint64_t deadline;
+	struct pith_blk_request req[PITH_BLK_RING_SIZE];
+	pith_cptr_t page[PITH_BLK_REGION_PAGES];
+	uint64_t paddr[PITH_BLK_REGION_PAGES];
+	unsigned port;
+	unsigned first, count, cur;
+	int32_t status[PITH_BLK_RING_SIZE];
+	bool broken;
+	bool busy, flush;
 };
 
 static const char *name = "ahci";
@@ -145,7 +145,7 @@ static const char *map_abar(void)
 		    pith_vm_map_frames(frame, 1,
 				       PITH_RIGHT_READ | PITH_RIGHT_WRITE,
 				       &v) != PITH_OK ||
-		    v != va + 4096 * p)
+		    v != va + 4096ULL * p)
 			return "cannot map the ABAR's second page";
 	}
 	abar = (volatile uint8_t *)(va + paddr % 4096);
@@ -194,7 +194,7 @@ static bool identify(struct disk *d)
 /* Set up port `i` if a SATA disk is there: a new disk, or NULL. */
 static struct disk *port_setup(unsigned i)
 {
-	volatile uint8_t *p = abar + 0x100 + 0x80 * i;
+	volatile uint8_t *p = abar + 0x100 + 0x80 * (size_t)i;
 	struct disk *d = &disks[ndisks];
 	uint64_t va, pa[2];
 

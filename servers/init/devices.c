@@ -81,7 +81,7 @@ static enum pith_error do_msi(struct pith_request *rq, uint64_t slot,
 			      uint64_t *address, uint32_t *data)
 {
 	const struct server *s = granted(rq);
-	uint64_t d;
+	uint64_t d = 0;
 	enum pith_error err;
 
 	if (!s)
@@ -90,7 +90,7 @@ static enum pith_error do_msi(struct pith_request *rq, uint64_t slot,
 		return PITH_E_RANGE;
 	err = pith_irq_control_get_msi(PITH_SLOT_IRQ_CONTROL, s->proc.cnode,
 				       slot, s->proc.cnode_bits, address, &d);
-	*data = (uint32_t)d;
+	*data = err == PITH_OK ? (uint32_t)d : 0;
 	return err;
 }
 

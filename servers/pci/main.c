@@ -47,8 +47,8 @@ struct function {
  * order (an untyped's watermark only grows), as far as asked. */
 struct block {
 	uint64_t paddr;
-	unsigned bits;
 	pith_cptr_t untyped;
+	unsigned bits;
 	unsigned nframes;
 	pith_cptr_t frame[BLOCK_PAGES];
 	uint64_t va[BLOCK_PAGES]; /* our own mapping (MSI-X tables); 0 */

@@ -251,7 +251,7 @@ static enum pith_error queue_memory(uint64_t pa[3], uint8_t **va)
 		pith_vm_map_new(3, PITH_RIGHT_READ | PITH_RIGHT_WRITE, &base);
 
 	for (unsigned i = 0; err == PITH_OK && i < 3; i++)
-		err = pith_frame_get_address(pith_vm_frame(base + i * 4096),
+		err = pith_frame_get_address(pith_vm_frame(base + i * 4096ULL),
 					     &pa[i]);
 	*va = (uint8_t *)base;
 	return err;
@@ -390,8 +390,9 @@ static bool issue_one(int e)
 	struct virtq_buf bufs[SEGS_PER_REQ + 2];
 	struct blk_piece pieces[SEGS_PER_REQ];
 	unsigned n = 0, np = 0;
-	uint64_t did = 0;
+	uint64_t did = 0, issued = 0;
 	int s = slot_alloc(), head;
+	bool reading = e >= 0 && disk.req[e].op == PITH_BLK_READ;
 
 	if (s < 0 || dev.q.nfree < 3)
 		return false;
@@ -415,21 +416,21 @@ static bool issue_one(int e)
 	}
 	bufs[n++] = (struct virtq_buf){dev.hdr_paddr + s * sizeof(dev.hdr[0]),
 				       sizeof(dev.hdr[0]), false};
-	for (unsigned i = 0; i < np && did > 0; i++) {
+	for (unsigned i = 0; i < np && did > 0; i++) { /* np 0 for a flush */
 		uint32_t len =
 			pieces[i].len < did ? pieces[i].len : (uint32_t)did;
 
-		bufs[n++] = (struct virtq_buf){pieces[i].paddr, len,
-					       disk.req[e].op == PITH_BLK_READ};
+		bufs[n++] = (struct virtq_buf){pieces[i].paddr, len, reading};
 		did -= len;
-		if (e >= 0)
-			disk.done[e] += len;
+		issued += len;
 	}
 	dev.status[s] = 0xff;
 	bufs[n++] = (struct virtq_buf){dev.status_paddr + s, 1, true};
 	head = virtq_submit(&dev.q, bufs, n);
 	if (head < 0)
 		return false;
+	if (e >= 0)
+		disk.done[e] += issued;
 	dev.slots[s] = (struct slot){true, e, (unsigned)head};
 	disk.left++;
 	return true;

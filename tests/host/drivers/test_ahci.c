@@ -71,7 +71,7 @@ static void test_refused(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i <= AHCI_PRD_MAX; i++)
-		many[i] = (struct blk_piece){0x1000 * i, 512};
+		many[i] = (struct blk_piece){0x1000ULL * i, 512};
 	assert_true(ahci_build(&h, t, 0x7000, ATA_READ_DMA_EXT, 0, 1, false,
 			       many, AHCI_PRD_MAX));
 	assert_false(ahci_build(&h, t, 0x7000, ATA_READ_DMA_EXT, 0, 1, false,

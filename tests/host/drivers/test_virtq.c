@@ -110,7 +110,7 @@ static void test_wrap_and_order(void **state)
 	dev_avail = 65530;
 	assert_true(virtq_init(&q, SIZE, r->desc, r->avail, r->used));
 	for (unsigned i = 0; i < SIZE; i++)
-		b[i] = (struct virtq_buf){0x1000 * (i + 1), 512, i % 2};
+		b[i] = (struct virtq_buf){0x1000ULL * (i + 1), 512, i % 2};
 	srand(3);
 	for (unsigned round = 0; round < 200000; round++) {
 		unsigned n = 1 + (unsigned)rand() % 5;
@@ -185,9 +185,9 @@ static void test_check(void **state)
 	r.sector = 0;
 	r.offset = 100;
 	assert_int_equal(blk_check(&r, 100, false, pages), PITH_E_ALIGNMENT);
-	r.offset = BLK_DATA_PAGES * BLK_PAGE - 512 * 7;
+	r.offset = BLK_DATA_PAGES * BLK_PAGE - 512ULL * 7;
 	assert_int_equal(blk_check(&r, 100, false, pages), PITH_E_RANGE);
-	r.offset = BLK_DATA_PAGES * BLK_PAGE - 512 * 8;
+	r.offset = BLK_DATA_PAGES * BLK_PAGE - 512ULL * 8;
 	assert_int_equal(blk_check(&r, 100, false, pages), PITH_OK);
 	r.offset = ~0ULL - 511;
 	assert_int_equal(blk_check(&r, 100, false, pages), PITH_E_RANGE);
@@ -208,7 +208,7 @@ static void test_pieces(void **state)
 	for (unsigned i = 0; i < BLK_DATA_PAGES; i++)
 		pages[i] = 0x100000 + 0x2000ULL * i;
 	/* 3 pages from the middle of page 1: 4 pieces */
-	n = blk_pieces(pages, 4096 + 512, 3 * 4096, 8, 4096, p, &done);
+	n = blk_pieces(pages, 4096 + 512, 3ULL * 4096, 8, 4096, p, &done);
 	assert_int_equal(n, 4);
 	assert_int_equal(done, 3 * 4096);
 	assert_int_equal(p[0].paddr, pages[1] + 512);
@@ -216,19 +216,19 @@ static void test_pieces(void **state)
 	assert_int_equal(p[3].paddr, pages[4]);
 	assert_int_equal(p[3].len, 512);
 	/* too few pieces allowed: what fits */
-	n = blk_pieces(pages, 0, 5 * 4096, 2, 4096, p, &done);
+	n = blk_pieces(pages, 0, 5ULL * 4096, 2, 4096, p, &done);
 	assert_int_equal(n, 2);
 	assert_int_equal(done, 2 * 4096);
 	/* adjacent pages merge, up to max_piece and not across it */
 	pages[10] = 0x400000;
 	pages[11] = 0x401000;
 	pages[12] = 0x402000;
-	n = blk_pieces(pages, 10 * 4096, 3 * 4096, 8, 8192, p, &done);
+	n = blk_pieces(pages, 10ULL * 4096, 3ULL * 4096, 8, 8192, p, &done);
 	assert_int_equal(n, 2);
 	assert_int_equal(p[0].len, 8192);
 	assert_int_equal(p[1].paddr, 0x402000);
 	assert_int_equal(p[1].len, 4096);
-	n = blk_pieces(pages, 10 * 4096, 3 * 4096, 8, 4096, p, &done);
+	n = blk_pieces(pages, 10ULL * 4096, 3ULL * 4096, 8, 4096, p, &done);
 	assert_int_equal(n, 3);
 }
 

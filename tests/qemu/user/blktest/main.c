@@ -78,7 +78,7 @@ static inline uint64_t rdtsc(void)
  * then bytes that depend on both. */
 static uint8_t pattern(uint64_t sector, unsigned i)
 {
-	return (uint8_t)(sector * 7 + i * 13 + 1);
+	return (uint8_t)(sector * 7 + (uint64_t)i * 13 + 1);
 }
 
 static bool sector_is(const uint8_t *p, uint64_t sector, bool written)
@@ -131,7 +131,7 @@ static enum pith_error attach_all(pith_cptr_t h)
 	enum pith_error err = PITH_OK;
 
 	for (unsigned i = 0; i < PITH_BLK_REGION_PAGES && err == PITH_OK; i++)
-		err = blk_attach(h, i, pith_vm_frame(region + i * 4096));
+		err = blk_attach(h, i, pith_vm_frame(region + i * 4096ULL));
 	return err;
 }
 
@@ -301,10 +301,11 @@ static void test_virtio(pith_cptr_t vblk, pith_cptr_t init)
 	/* 16 sectors across pages, from an offset inside a page */
 	err = one(h, PITH_BLK_READ, 0, 16, 4096 - 1024);
 	for (unsigned s = 0; s < 16 && err == PITH_OK; s++)
-		ok &= sector_is(data + 4096 - 1024 + s * SECTOR, s, false);
+		ok &= sector_is(data + 4096 - 1024 + (size_t)s * SECTOR, s,
+				false);
 	check("virtio_read_pattern", err == PITH_OK && ok, "status %lld", err);
 	for (unsigned s = 0; s < WRITE_COUNT; s++)
-		fill_written(data + s * SECTOR, WRITE_FIRST + s);
+		fill_written(data + (size_t)s * SECTOR, WRITE_FIRST + s);
 	/* a good write beside an entry past the disk */
 	entry(0, PITH_BLK_WRITE, WRITE_FIRST, WRITE_COUNT, 0);
 	entry(1, PITH_BLK_WRITE, sectors, 1, 0);
@@ -317,10 +318,11 @@ static void test_virtio(pith_cptr_t vblk, pith_cptr_t init)
 	memset(data, 0, WRITE_COUNT * SECTOR + 8192);
 	err = one(h, PITH_BLK_READ, WRITE_FIRST - 1, WRITE_COUNT + 2, 0);
 	ok = err == PITH_OK && sector_is(data, WRITE_FIRST - 1, false) &&
-	     sector_is(data + (WRITE_COUNT + 1) * SECTOR,
+	     sector_is(data + (size_t)(WRITE_COUNT + 1) * SECTOR,
 		       WRITE_FIRST + WRITE_COUNT, false);
 	for (unsigned s = 0; s < WRITE_COUNT && ok; s++)
-		ok = sector_is(data + (s + 1) * SECTOR, WRITE_FIRST + s, true);
+		ok = sector_is(data + (size_t)(s + 1) * SECTOR, WRITE_FIRST + s,
+			       true);
 	check("virtio_read_back", ok, "status %lld", err);
 	check_err("virtio_unaligned", one(h, PITH_BLK_READ, 0, 1, 4095),
 		  PITH_E_ALIGNMENT);
