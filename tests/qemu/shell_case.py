@@ -258,7 +258,7 @@ def row(pid_or_name, name, state):
 
 
 SERVERS = ("serial", "kbd", "fbcon", "console", "procmgr", "vfs", "ramfs",
-           "initrdfs", "shell")
+           "initrdfs", "fat", "shell")
 
 # A line with `text` typed in it, edited as the keys say, is echoed in
 # full when it is done; the output is what the command printed.
@@ -330,7 +330,11 @@ STEPS = [
          "ls /initrd\r"),
     Step([re.compile(r"^\d+\s+shell$"), re.compile(r"^\d+\s+manifest$")],
          "cat /initrd/manifest\r"),
-    Step(["# The system's servers, started by init"],
+    Step(["# The system's servers, started by init"], "ls /boot\r"),
+    # the ESP the system booted from, on AHCI, served by fat
+    Step([re.compile(r"^EFI/$"), re.compile(r"^pith/$")],
+         "cat /boot/pith/boot.cfg\r"),
+    Step(["# test case shell", re.compile(r"^loglevel=warn init=init$")],
          "mkdir /home /home/ada\r"),
     Step([], "cd /home/ada\r"),
     Step([], "pwd\r"),
