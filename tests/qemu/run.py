@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import pithqemu  # noqa: E402  pylint: disable=wrong-import-position
 import shell_case  # noqa: E402  pylint: disable=wrong-import-position
 import blk_case  # noqa: E402  pylint: disable=wrong-import-position
+import fat_case  # noqa: E402  pylint: disable=wrong-import-position
 
 ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)(?: (.*))?$")
@@ -474,6 +475,32 @@ CASES.append(Case(
             "vfstest: testing /scratch", "vfstest: 0 failures"],
     expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
     tests=73))
+
+# The FAT server's case (docs/vfs.md): FAT32 on a virtio disk the harness
+# makes with mkfs.fat and mcopy and checks afterwards with fsck.fat and
+# mtools (fat_case.py), and on the ESP of the AHCI boot disk at /boot.
+CASES.append(Case(
+    "fat",
+    "The FAT server twice: on GPT partition 1 of a virtio disk the "
+    "harness formatted (at /disk) and on the ESP of the AHCI boot disk "
+    "(at /boot). fattest reads the files the host put there with mcopy "
+    "(short and long names, a subdirectory) and writes, truncates, "
+    "renames and unlinks files of seeded patterns, then syncs; vfstest "
+    "runs the vfs cases on both volumes. After the run fsck.fat -n finds "
+    "both volumes clean and mtools reads back exactly what the guest "
+    "wrote.",
+    cmdline="init=init init.manifest=fat.manifest",
+    initrd_files=["user/init", "user/pci", "user/ahci", "user/virtio-blk",
+                  "user/vfs", "user/ramfs", "user/fat", "user/fattest",
+                  "user/vfstest",
+                  os.path.join(ROOT, "tests/qemu/user/fattest/"
+                               "fat.manifest")],
+    script=fat_case.FatDisks(),
+    expect=["init: boot mounted on /boot", "init: disk mounted on /disk",
+            "vfstest: testing /disk/conf", "vfstest: testing /boot/conf",
+            "fattest: 0 failures", "vfstest: 0 failures"],
+    expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
+    tests=76, timeout=600))
 
 
 def esp_files(build, case, workdir):

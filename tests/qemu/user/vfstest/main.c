@@ -4,14 +4,18 @@
  * with a directory handle on the namespace's root (`root`), and an
  * endpoint to the VFS with one of init's own badges (`stranger`).
  *
- *	vfstest DIR [RO-MOUNT]
+ *	vfstest DIR[:DIR...] [RO-MOUNT] [wait=NAME...]
  *
  * The file-system cases run in DIR (made if missing), so the same suite
- * checks any file system mounted there; they leave DIR empty. With
+ * checks any file system mounted there; they leave DIR empty. Several
+ * directories, joined by ':', are tested one after the other. With
  * RO-MOUNT, a read-only mount of the initrd (initrdfs), the read-only
  * cases run there too, reading the file `vfs.manifest` it holds. One
  * line per case, `TEST <name> PASS|FAIL`, then `vfstest: N failures`,
- * and the machine stops with that status.
+ * and the machine stops with that status; first, for each `wait=NAME`,
+ * it waits until init lists the server NAME as ended (given up after
+ * its exit: restart=0), so that another test program sharing the boot
+ * finishes (that needs the `init` capability).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +24,7 @@
 #include "pith/fs.h"
 #include "pith/invocations.h"
 #include "pith/pith.h"
+#include "pith/proto/init.h"
 #include "pith/proto/vfs.h"
 #include "pith/vm.h"
 
@@ -512,37 +517,49 @@ static pith_cptr_t need(const char *name)
 	return c;
 }
 
-int main(int argc, char **argv)
+/* Has init's server `name` ended (or is it not there at all)? */
+static bool ended(pith_cptr_t init, const char *name)
 {
-	pith_cptr_t root = need("root"), stranger = need("stranger"), d;
-	uint64_t va;
-	uint32_t type;
-	bool ok = argc >= 2 && root && stranger;
+	char n[16];
+	uint32_t pid, state, restarts;
+	uint64_t mem;
 
-	if (ok && pith_vm_map_new(PAGES, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
-				  &va) == PITH_OK) {
-		buf = (uint8_t *)va;
-		for (unsigned i = 0; i < PAGES && ok; i++)
-			ok = vfs_attach(
-				     root, i,
-				     pith_vm_frame(va + (uint64_t)i * 4096)) ==
-			     PITH_OK;
+	for (uint32_t i = 0;
+	     init_list(init, i, n, &pid, &state, &restarts, &mem) == PITH_OK;
+	     i++)
+		if (strcmp(n, name) == 0)
+			return state != 0 && state != 1;
+	return true;
+}
+
+/* Wait for each `wait=NAME` argument's server to end, bounded. */
+static void wait_for_others(int argc, char **argv)
+{
+	pith_cptr_t init = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *name = argv[i] + 5;
+		unsigned spins = 0;
+
+		if (strncmp(argv[i], "wait=", 5) != 0)
+			continue;
+		if (!init && !(init = need("init")))
+			return;
+		while (!ended(init, name) && spins++ < 50000000)
+			pith_yield();
+		result("waited", fact(ended(init, name), name));
 	}
-	if (!ok || !buf) {
-		printf("vfstest: usage: vfstest DIR [RO-MOUNT], with 'root' "
-		       "and 'stranger'\n");
-		pith_debug_shutdown(PITH_SLOT_DEBUG, 1);
-		return 1;
-	}
-	printf("vfstest: testing %s\n", argv[1]);
-	result("stranger_bad_handle",
-	       is(vfs_stat(stranger, 0, &type, (uint64_t *)&va, (uint64_t *)&va,
-			   &type),
-		  PITH_E_BAD_HANDLE));
-	test_attach(root);
-	vfs_mkdir(root, put(argv[1]));
+}
+
+/* The suite on one directory. */
+static void test_dir(pith_cptr_t root, const char *path)
+{
+	pith_cptr_t d;
+
+	printf("vfstest: testing %s\n", path);
+	vfs_mkdir(root, put(path));
 	result("open_dir_handle",
-	       is(op_open(root, argv[1], PITH_FS_O_DIRECTORY, &d), PITH_OK));
+	       is(op_open(root, path, PITH_FS_O_DIRECTORY, &d), PITH_OK));
 	test_open(d);
 	test_read_write(d);
 	test_big(d);
@@ -553,8 +570,52 @@ int main(int argc, char **argv)
 	test_confined(d);
 	test_fs(d);
 	op_close(d);
-	if (argc >= 3)
-		test_read_only(root, argv[2]);
+}
+
+int main(int argc, char **argv)
+{
+	pith_cptr_t root = need("root"), stranger = need("stranger");
+	const char *pos[2] = {NULL, NULL};
+	char dirs[PITH_FS_PATH_MAX + 1];
+	uint64_t va;
+	uint32_t type;
+	int npos = 0;
+	bool ok = root && stranger;
+
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "wait=", 5) != 0 && npos < 2)
+			pos[npos++] = argv[i];
+	ok = ok && pos[0] && strlen(pos[0]) < sizeof(dirs);
+	if (ok && pith_vm_map_new(PAGES, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
+				  &va) == PITH_OK) {
+		buf = (uint8_t *)va;
+		for (unsigned i = 0; i < PAGES && ok; i++)
+			ok = vfs_attach(
+				     root, i,
+				     pith_vm_frame(va + (uint64_t)i * 4096)) ==
+			     PITH_OK;
+	}
+	if (!ok || !buf) {
+		printf("vfstest: usage: vfstest DIR[:DIR...] [RO-MOUNT] "
+		       "[wait=NAME...], with 'root' and 'stranger'\n");
+		pith_debug_shutdown(PITH_SLOT_DEBUG, 1);
+		return 1;
+	}
+	result("stranger_bad_handle",
+	       is(vfs_stat(stranger, 0, &type, (uint64_t *)&va, (uint64_t *)&va,
+			   &type),
+		  PITH_E_BAD_HANDLE));
+	test_attach(root);
+	strlcpy(dirs, pos[0], sizeof(dirs));
+	for (char *p = dirs, *next; p; p = next) {
+		next = strchr(p, ':');
+		if (next)
+			*next++ = '\0';
+		test_dir(root, p);
+	}
+	if (pos[1])
+		test_read_only(root, pos[1]);
+	wait_for_others(argc, argv);
 	printf("vfstest: %u failures\n", failures);
 	pith_debug_shutdown(PITH_SLOT_DEBUG, failures ? 1 : 0);
 	return failures ? 1 : 0;

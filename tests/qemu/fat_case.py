@@ -1,0 +1,153 @@
+"""The FAT case's disks (tests/qemu/run.py, case "fat"; docs/vfs.md).
+
+Before the boot: a virtio-blk disk with a GPT and one partition (a basic
+data partition, not an ESP: the server is told `part=1`) holding a FAT32
+volume made by mkfs.fat, with a few files put there by mcopy. After QEMU
+has ended: fsck.fat -n must find nothing wrong with that volume nor with
+the ESP of the boot disk (AHCI), on which vfstest ran too; the files the
+guest (tests/qemu/user/fattest) wrote are read back with mtools and must
+be byte for byte what pattern() makes from their seeds; the host's files
+must be untouched; the files it removed must be gone."""
+import os
+import subprocess
+
+SECTOR = 512
+PART_START = 2048
+DISK_MIB = 48  # mkfs.fat makes >= 65525 clusters of one sector from this
+
+
+def pattern(seed, size):
+    """fattest's pattern(): byte i of the file made from `seed`."""
+    return bytes((((i * 2654435761 + seed * 97) & 0xffffffff) >> 13) & 0xff
+                 for i in range(size))
+
+
+HOST_FILES = {  # path on the volume: content
+    "HELLO.TXT": b"hello from the host\n",
+    "Long Host Name.txt": pattern(1, 10000),
+    "sub/data.bin": pattern(2, 150000),
+}
+
+GUEST_FILES = {  # what fattest leaves under guest/: path: (seed, size)
+    "guest/g0.bin": (10, 0),
+    "guest/g1.bin": (11, 1),
+    "guest/g2.bin": (12, 511),
+    "guest/g3.bin": (13, 512),
+    "guest/g4.bin": (14, 4097),
+    "guest/g5.bin": (15, 65536),
+    "guest/g6.bin": (16, 300001),
+    "guest/A longer name, with spaces.txt": (17, 1000),
+    "guest/deep/er/nested.bin": (18, 7000),
+    "guest/trunc.bin": (20, 12345),
+    "guest/renamed.bin": (21, 3000),
+}
+
+GUEST_GONE = ["guest/tmp.bin", "guest/gone.bin"]
+
+
+def run(cmd, check=False):
+    return subprocess.run(cmd, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, check=check)
+
+
+def partition(image):
+    """(first, last) sector of the image's GPT partition 1."""
+    first = last = None
+    for line in run(["sgdisk", "-i", "1", image]).stdout.decode().splitlines():
+        if line.startswith("First sector:"):
+            first = int(line.split()[2])
+        if line.startswith("Last sector:"):
+            last = int(line.split()[2])
+    return first, last
+
+
+def extract(image, out):
+    """Partition 1 of `image` as a file of its own: fsck.fat has no offset
+    option."""
+    first, last = partition(image)
+    if first is None or last is None:
+        return False
+    with open(image, "rb") as f, open(out, "wb") as o:
+        f.seek(first * SECTOR)
+        o.write(f.read((last - first + 1) * SECTOR))
+    return True
+
+
+def fsck(volume, what):
+    r = run(["fsck.fat", "-n", volume])
+    if r.returncode != 0:
+        return [f"{what}: fsck.fat -n exited {r.returncode}: " +
+                r.stdout.decode(errors="replace").strip()[-400:]]
+    return []
+
+
+def read_file(volume, path):
+    r = run(["mtype", "-i", volume, "::" + path])
+    return r.stdout if r.returncode == 0 else None
+
+
+class FatDisks:
+    """A Case's `script`: makes the virtio disk, adds it to QEMU's command
+    line, and checks both disks when the run is over."""
+
+    def start(self, workdir):
+        run_ = FatDisks()
+        run_.workdir = workdir
+        run_.path = os.path.join(workdir, "fat.img")
+        run_.transcript = None
+        with open(run_.path, "wb") as f:
+            f.truncate(DISK_MIB << 20)
+        run(["sgdisk", "-o", "-n", f"1:{PART_START}:0", "-t", "1:0700",
+             run_.path], check=True)
+        first, last = partition(run_.path)
+        run(["mkfs.fat", "-F", "32", "-S", str(SECTOR), "-s", "1",
+             "-n", "PITHTEST", f"--offset={first}", run_.path,
+             str((last - first + 1) * SECTOR // 1024)], check=True)
+        vol = f"{run_.path}@@{first * SECTOR}"
+        run(["mmd", "-i", vol, "::sub"], check=True)
+        for path, data in HOST_FILES.items():
+            src = os.path.join(workdir, "host.file")
+            with open(src, "wb") as f:
+                f.write(data)
+            run(["mcopy", "-i", vol, src, "::" + path], check=True)
+        return run_
+
+    def qemu_args(self):
+        return ["-drive", f"file={self.path},format=raw,if=none,id=fatdisk",
+                "-device", "virtio-blk-pci,drive=fatdisk"]
+
+    def poll(self, transcript, proc):
+        self.transcript = transcript
+
+    def problems(self):
+        out = []
+        vol = os.path.join(self.workdir, "fat.part")
+        esp = os.path.join(self.workdir, "esp.part")
+        if not extract(self.path, vol):
+            return ["virtio disk: no partition 1 after the run"]
+        out += fsck(vol, "virtio disk")
+        for path, data in HOST_FILES.items():
+            if read_file(vol, path) != data:
+                out.append(f"virtio disk: the host's {path} changed")
+        for path, (seed, size) in GUEST_FILES.items():
+            got = read_file(vol, path)
+            if got is None:
+                out.append(f"virtio disk: {path}: mtype cannot read it")
+            elif got != pattern(seed, size):
+                out.append(f"virtio disk: {path}: {len(got)} bytes, not "
+                           f"the {size} of seed {seed}")
+        for path in GUEST_GONE:
+            if read_file(vol, path) is not None:
+                out.append(f"virtio disk: {path} is still there")
+        boot = os.path.join(self.workdir, "pith.img")
+        if not extract(boot, esp):
+            out.append("boot disk: no ESP after the run")
+        else:
+            out += fsck(esp, "boot disk's ESP")
+            if read_file(esp, "pith/boot.cfg") is None:
+                out.append("boot disk: pith/boot.cfg unreadable")
+        return out
+
+    def close(self):
+        if self.transcript is not None:
+            self.transcript.problems += self.problems()
