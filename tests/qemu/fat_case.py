@@ -7,13 +7,20 @@ has ended: fsck.fat -n must find nothing wrong with that volume nor with
 the ESP of the boot disk (AHCI), on which vfstest ran too; the files the
 guest (tests/qemu/user/fattest) wrote are read back with mtools and must
 be byte for byte what pattern() makes from their seeds; the host's files
-must be untouched; the files it removed must be gone."""
+must be untouched; the files it removed must be gone.
+
+A second AHCI disk holds a FAT16 volume on the whole disk, which the
+server refuses (FAT32 only): fattest checks that every call gets
+PITH_E_CORRUPT and that the server is not restarted; the harness that the
+disk was not written."""
+import hashlib
 import os
 import subprocess
 
 SECTOR = 512
 PART_START = 2048
 DISK_MIB = 48  # mkfs.fat makes >= 65525 clusters of one sector from this
+BAD_MIB = 16  # a FAT16 volume
 
 
 def pattern(seed, size):
@@ -81,6 +88,11 @@ def fsck(volume, what):
     return []
 
 
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def read_file(volume, path):
     r = run(["mtype", "-i", volume, "::" + path])
     return r.stdout if r.returncode == 0 else None
@@ -103,6 +115,11 @@ class FatDisks:
         run(["mkfs.fat", "-F", "32", "-S", str(SECTOR), "-s", "1",
              "-n", "PITHTEST", f"--offset={first}", run_.path,
              str((last - first + 1) * SECTOR // 1024)], check=True)
+        run_.bad = os.path.join(workdir, "fat16.img")
+        with open(run_.bad, "wb") as f:
+            f.truncate(BAD_MIB << 20)
+        run(["mkfs.fat", "-F", "16", "-n", "FAT16", run_.bad], check=True)
+        run_.bad_sum = digest(run_.bad)
         vol = f"{run_.path}@@{first * SECTOR}"
         run(["mmd", "-i", vol, "::sub"], check=True)
         for path, data in HOST_FILES.items():
@@ -114,7 +131,9 @@ class FatDisks:
 
     def qemu_args(self):
         return ["-drive", f"file={self.path},format=raw,if=none,id=fatdisk",
-                "-device", "virtio-blk-pci,drive=fatdisk"]
+                "-device", "virtio-blk-pci,drive=fatdisk",
+                "-drive", f"file={self.bad},format=raw,if=none,id=fat16",
+                "-device", "ide-hd,drive=fat16,bus=ide.1"]
 
     def poll(self, transcript, proc):
         self.transcript = transcript
@@ -139,6 +158,8 @@ class FatDisks:
         for path in GUEST_GONE:
             if read_file(vol, path) is not None:
                 out.append(f"virtio disk: {path} is still there")
+        if digest(self.bad) != self.bad_sum:
+            out.append("the FAT16 disk was written")
         boot = os.path.join(self.workdir, "pith.img")
         if not extract(boot, esp):
             out.append("boot disk: no ESP after the run")

@@ -478,17 +478,20 @@ CASES.append(Case(
 
 # The FAT server's case (docs/vfs.md): FAT32 on a virtio disk the harness
 # makes with mkfs.fat and mcopy and checks afterwards with fsck.fat and
-# mtools (fat_case.py), and on the ESP of the AHCI boot disk at /boot.
+# mtools (fat_case.py), on the ESP of the AHCI boot disk at /boot, and a
+# FAT16 volume on a second AHCI disk, refused.
 CASES.append(Case(
     "fat",
-    "The FAT server twice: on GPT partition 1 of a virtio disk the "
-    "harness formatted (at /disk) and on the ESP of the AHCI boot disk "
-    "(at /boot). fattest reads the files the host put there with mcopy "
-    "(short and long names, a subdirectory) and writes, truncates, "
-    "renames and unlinks files of seeded patterns, then syncs; vfstest "
-    "runs the vfs cases on both volumes. After the run fsck.fat -n finds "
-    "both volumes clean and mtools reads back exactly what the guest "
-    "wrote.",
+    "The FAT server three times: on GPT partition 1 of a virtio disk "
+    "the harness formatted (at /disk), on the ESP of the AHCI boot disk "
+    "(at /boot), and on a FAT16 volume it refuses (at /bad). fattest "
+    "reads the files the host put there with mcopy (short and long "
+    "names, a subdirectory) and writes, truncates, renames and unlinks "
+    "files of seeded patterns, then syncs; vfstest runs the vfs cases on "
+    "both FAT32 volumes. After the run fsck.fat -n finds both clean and "
+    "mtools reads back exactly what the guest wrote. The FAT16 volume "
+    "gets PITH_E_CORRUPT for every call, its server is not restarted, "
+    "its disk not written.",
     cmdline="init=init init.manifest=fat.manifest",
     initrd_files=["user/init", "user/pci", "user/ahci", "user/virtio-blk",
                   "user/vfs", "user/ramfs", "user/fat", "user/fattest",
@@ -498,9 +501,11 @@ CASES.append(Case(
     script=fat_case.FatDisks(),
     expect=["init: boot mounted on /boot", "init: disk mounted on /disk",
             "vfstest: testing /disk/conf", "vfstest: testing /boot/conf",
-            "fattest: 0 failures", "vfstest: 0 failures"],
+            "fattest: 0 failures", "vfstest: 0 failures",
+            "bad: disk 1 partition 0: not mounted: a FAT12 or FAT16 "
+            "volume: only FAT32 is supported: PITH_E_CORRUPT"],
     expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
-    tests=76, timeout=600))
+    tests=79, timeout=600))
 
 
 def esp_files(build, case, workdir):

@@ -3,9 +3,12 @@
  * case "fat"; tests/qemu/fat_case.py; docs/vfs.md). init starts it from
  * fat.manifest with a directory handle on the namespace's root (`root`).
  *
- *	fattest DIR
+ *	fattest DIR BAD
  *
- * DIR is the volume's mount point. The files the harness put there with
+ * DIR is the volume's mount point; BAD that of a server given a volume
+ * it must refuse (a FAT16 one), whose calls must all fail with
+ * PITH_E_CORRUPT while init keeps it running, never restarted (`init`
+ * lists it). The files the harness put there with
  * mcopy are read back and compared with what it wrote; then files are
  * written under DIR/guest with contents the harness regenerates from the
  * same seeds (pattern() here and in fat_case.py), one of them truncated,
@@ -20,6 +23,7 @@
 
 #include "pith/fs.h"
 #include "pith/pith.h"
+#include "pith/proto/init.h"
 #include "pith/proto/vfs.h"
 #include "pith/vm.h"
 
@@ -240,11 +244,41 @@ static void test_statfs(pith_cptr_t root)
 		op_close(h);
 }
 
+/* The refused volume at `bad`: its server is `bad` in init's list. */
+static void test_refused(pith_cptr_t root, pith_cptr_t init, const char *bad)
+{
+	char path[160], name[16];
+	uint32_t type, pid, state = 9, restarts = 9;
+	uint64_t mem, size;
+	bool ok = true;
+
+	snprintf(path, sizeof(path), "%s/x", bad);
+	for (int i = 0; i < 3 && ok; i++) {
+		memcpy(buf, path, strlen(path) + 1);
+		ok = is(vfs_stat(root, (uint32_t)strlen(path), &type, &size,
+				 &mem, &pid),
+			PITH_E_CORRUPT, "stat");
+	}
+	result("refused_corrupt", ok);
+	memcpy(buf, path, strlen(path) + 1);
+	result("refused_create", is(vfs_mkdir(root, (uint32_t)strlen(path)),
+				    PITH_E_CORRUPT, "mkdir"));
+	for (uint32_t i = 0;
+	     init_list(init, i, name, &pid, &state, &restarts, &mem) == PITH_OK;
+	     i++)
+		if (!strcmp(name, "bad"))
+			break;
+	result("refused_stays_up",
+	       fact(state == 0 && restarts == 0,
+		    "the server is not running, or was restarted"));
+}
+
 int main(int argc, char **argv)
 {
-	pith_cptr_t root = pith_cap("root");
+	pith_cptr_t root = pith_cap("root"), init = pith_cap("init");
 	uint64_t va;
-	bool ok = argc == 2 && root && strlen(argv[1]) < sizeof(dir) - 40;
+	bool ok = argc == 3 && root && init &&
+		  strlen(argv[1]) < sizeof(dir) - 40 && strlen(argv[2]) < 100;
 
 	if (ok && pith_vm_map_new(PAGES, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
 				  &va) == PITH_OK) {
@@ -255,7 +289,8 @@ int main(int argc, char **argv)
 			     PITH_OK;
 	}
 	if (!ok || !buf) {
-		printf("fattest: usage: fattest DIR, with 'root'\n");
+		printf("fattest: usage: fattest DIR BAD, with 'root' and "
+		       "'init'\n");
 		return 1;
 	}
 	strlcpy(dir, argv[1], sizeof(dir));
@@ -263,6 +298,7 @@ int main(int argc, char **argv)
 	test_host_files(root);
 	test_write(root);
 	test_statfs(root);
+	test_refused(root, init, argv[2]);
 	printf("fattest: %u failures\n", failures);
 	return failures ? 1 : 0;
 }
