@@ -107,8 +107,8 @@ static enum pith_error get_name(uint64_t off, uint32_t len, char *out)
 static void put_node(uint32_t h)
 {
 	fat_release(&fs, h);
-	if (fs.nodes[h].refs == 0)
-		gen[h]++;
+	if (fs.nodes[h].refs == 0 && ++gen[h] == 0)
+		gen[h] = 1; /* generation 0 would make handle 0 the root */
 }
 
 static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
@@ -310,7 +310,7 @@ static enum pith_error do_truncate(struct pith_request *rq, uint64_t node,
 	return err == PITH_OK ? fat_truncate(&fs, h, size) : err;
 }
 
-/* Put the entry at `off` of the window: the name the fs protocol can
+/* Put the entry at `out` in the window, with the name the fs protocol can
  * carry (the 8.3 alias for a long name over 255 bytes, which lookup
  * finds too). */
 static uint32_t put_dirent(uint8_t *out, const struct fat_dirent *e)
