@@ -13,10 +13,11 @@
  * written under DIR/guest with contents the harness regenerates from the
  * same seeds (pattern() here and in fat_case.py), one of them truncated,
  * one renamed, one unlinked, nested directories, a long name; sync; and
- * all of it is read back. After QEMU has ended the harness checks the
- * image with fsck.fat and reads the files back with mtools. One line per
- * case, `TEST fat_<name> PASS|FAIL`, then `fattest: N failures`; it
- * exits (vfstest, given `wait=fattest`, stops the machine).
+ * all of it is read back; a BENCH line each for writing and reading 4
+ * MiB. After QEMU has ended the harness checks the image with fsck.fat
+ * and reads the files back with mtools. One line per case, `TEST
+ * fat_<name> PASS|FAIL`, then `fattest: N failures`; it exits (vfstest,
+ * given `wait=fattest`, stops the machine).
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,8 +28,9 @@
 #include "pith/proto/vfs.h"
 #include "pith/vm.h"
 
-#define PAGES 32
-#define BUF   131072u /* PAGES pages */
+#define PAGES	  32
+#define BUF	  131072u /* PAGES pages */
+#define BENCH_MIB 4
 
 _Static_assert(BUF == PAGES * 4096, "BUF is PAGES pages");
 
@@ -244,6 +246,51 @@ static void test_statfs(pith_cptr_t root)
 		op_close(h);
 }
 
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* BENCH lines: BENCH_MIB written in the buffer's 128 KiB calls, synced,
+ * and read back, in TSC cycles per MiB; the file is removed after. */
+static void bench(pith_cptr_t root)
+{
+	pith_cptr_t h;
+	uint64_t t0, t_write, t_read, pos;
+	uint32_t done = 0;
+	bool ok = is(op_open(root, "bench.bin",
+			     PITH_FS_O_READ | PITH_FS_O_WRITE |
+				     PITH_FS_O_CREATE | PITH_FS_O_TRUNCATE,
+			     &h),
+		     PITH_OK, "open");
+
+	memset(buf, 0x5a, BUF);
+	t0 = rdtsc();
+	for (uint32_t i = 0; ok && i < BENCH_MIB * 8; i++)
+		ok = is(vfs_write(h, 0, BUF, &done), PITH_OK, "write") &&
+		     fact(done == BUF, "a short write");
+	ok = ok && is(vfs_sync(root), PITH_OK, "sync");
+	t_write = rdtsc() - t0;
+	ok = ok && is(vfs_seek(h, 0, 0, &pos), PITH_OK, "seek");
+	t0 = rdtsc();
+	for (uint32_t i = 0; ok && i < BENCH_MIB * 8; i++)
+		ok = is(vfs_read(h, 0, BUF, &done), PITH_OK, "read") &&
+		     fact(done == BUF && buf[0] == 0x5a && buf[BUF - 1] == 0x5a,
+			  "a short read, or the wrong bytes");
+	t_read = rdtsc() - t0;
+	if (h)
+		op_close(h);
+	result("bench",
+	       ok && is(vfs_unlink(root, put("bench.bin")), PITH_OK, "unlink"));
+	printf("BENCH fat_virtio_write %llu cycles/MiB\n",
+	       (unsigned long long)(ok ? t_write / BENCH_MIB : 0));
+	printf("BENCH fat_virtio_read %llu cycles/MiB\n",
+	       (unsigned long long)(ok ? t_read / BENCH_MIB : 0));
+}
+
 /* The refused volume at `bad`: its server is `bad` in init's list. */
 static void test_refused(pith_cptr_t root, pith_cptr_t init, const char *bad)
 {
@@ -298,6 +345,7 @@ int main(int argc, char **argv)
 	test_host_files(root);
 	test_write(root);
 	test_statfs(root);
+	bench(root);
 	test_refused(root, init, argv[2]);
 	printf("fattest: %u failures\n", failures);
 	return failures ? 1 : 0;
