@@ -10,9 +10,10 @@ be byte for byte what pattern() makes from their seeds; the host's files
 must be untouched; the files it removed must be gone.
 
 A second AHCI disk holds a FAT16 volume on the whole disk, which the
-server refuses (FAT32 only): fattest checks that every call gets
-PITH_E_CORRUPT and that the server is not restarted; the harness that the
-disk was not written."""
+server refuses (FAT32 only), and a third a GPT whose entry array was
+changed after sgdisk wrote it (its CRC32 no longer matches): fattest
+checks that every call gets PITH_E_CORRUPT and that the servers are not
+restarted; the harness that neither disk was written."""
 import hashlib
 import os
 import subprocess
@@ -120,6 +121,19 @@ class FatDisks:
             f.truncate(BAD_MIB << 20)
         run(["mkfs.fat", "-F", "16", "-n", "FAT16", run_.bad], check=True)
         run_.bad_sum = digest(run_.bad)
+        run_.badgpt = os.path.join(workdir, "badgpt.img")
+        with open(run_.badgpt, "wb") as f:
+            f.truncate(BAD_MIB << 20)
+        run(["sgdisk", "-o", "-n", f"1:{PART_START}:0", "-t", "1:ef00",
+             run_.badgpt], check=True)
+        # partition 1's name, in both entry arrays (the backup's 32
+        # sectors lie before the backup header, the disk's last sector):
+        # with one array sound the firmware would repair the other
+        with open(run_.badgpt, "r+b") as f:
+            for lba in (2, (BAD_MIB << 20) // SECTOR - 33):
+                f.seek(lba * SECTOR + 56)
+                f.write(b"X")
+        run_.badgpt_sum = digest(run_.badgpt)
         vol = f"{run_.path}@@{first * SECTOR}"
         run(["mmd", "-i", vol, "::sub"], check=True)
         for path, data in HOST_FILES.items():
@@ -133,7 +147,9 @@ class FatDisks:
         return ["-drive", f"file={self.path},format=raw,if=none,id=fatdisk",
                 "-device", "virtio-blk-pci,drive=fatdisk",
                 "-drive", f"file={self.bad},format=raw,if=none,id=fat16",
-                "-device", "ide-hd,drive=fat16,bus=ide.1"]
+                "-device", "ide-hd,drive=fat16,bus=ide.1",
+                "-drive", f"file={self.badgpt},format=raw,if=none,id=badgpt",
+                "-device", "ide-hd,drive=badgpt,bus=ide.2"]
 
     def poll(self, transcript, proc):
         self.transcript = transcript
@@ -160,6 +176,8 @@ class FatDisks:
                 out.append(f"virtio disk: {path} is still there")
         if digest(self.bad) != self.bad_sum:
             out.append("the FAT16 disk was written")
+        if digest(self.badgpt) != self.badgpt_sum:
+            out.append("the disk with the bad GPT was written")
         boot = os.path.join(self.workdir, "pith.img")
         if not extract(boot, esp):
             out.append("boot disk: no ESP after the run")

@@ -478,20 +478,21 @@ CASES.append(Case(
 
 # The FAT server's case (docs/vfs.md): FAT32 on a virtio disk the harness
 # makes with mkfs.fat and mcopy and checks afterwards with fsck.fat and
-# mtools (fat_case.py), on the ESP of the AHCI boot disk at /boot, and a
-# FAT16 volume on a second AHCI disk, refused.
+# mtools (fat_case.py), on the ESP of the AHCI boot disk at /boot, and on
+# a FAT16 volume and a damaged GPT on two more AHCI disks, refused.
 CASES.append(Case(
     "fat",
-    "The FAT server three times: on GPT partition 1 of a virtio disk "
+    "The FAT server four times: on GPT partition 1 of a virtio disk "
     "the harness formatted (at /disk), on the ESP of the AHCI boot disk "
-    "(at /boot), and on a FAT16 volume it refuses (at /bad). fattest "
-    "reads the files the host put there with mcopy (short and long "
-    "names, a subdirectory) and writes, truncates, renames and unlinks "
-    "files of seeded patterns, then syncs; vfstest runs the vfs cases on "
-    "both FAT32 volumes. After the run fsck.fat -n finds both clean and "
-    "mtools reads back exactly what the guest wrote. The FAT16 volume "
-    "gets PITH_E_CORRUPT for every call, its server is not restarted, "
-    "its disk not written.",
+    "(at /boot), and on two AHCI disks it refuses: a FAT16 volume (at "
+    "/bad) and a GPT whose entries fail their CRC32 (at /badgpt). "
+    "fattest reads the files the host put there with mcopy (short and "
+    "long names, a subdirectory) and writes, truncates, renames and "
+    "unlinks files of seeded patterns, then syncs; vfstest runs the vfs "
+    "cases on both FAT32 volumes. After the run fsck.fat -n finds both "
+    "clean and mtools reads back exactly what the guest wrote. The "
+    "refused ones get PITH_E_CORRUPT for every call, their servers are "
+    "not restarted, their disks not written.",
     cmdline="init=init init.manifest=fat.manifest",
     initrd_files=["user/init", "user/pci", "user/ahci", "user/virtio-blk",
                   "user/vfs", "user/ramfs", "user/fat", "user/fattest",
@@ -503,11 +504,13 @@ CASES.append(Case(
             "vfstest: testing /disk/conf", "vfstest: testing /boot/conf",
             "fattest: 0 failures", "vfstest: 0 failures",
             "bad: disk 1 partition 0: not mounted: a FAT12 or FAT16 "
-            "volume: only FAT32 is supported: PITH_E_CORRUPT"],
+            "volume: only FAT32 is supported: PITH_E_CORRUPT",
+            "badgpt: disk 2: the GPT entries' CRC32 is wrong: "
+            "PITH_E_CORRUPT"],
     expect_re=[r"BENCH fat_virtio_write [1-9][0-9]* cycles/MiB",
                r"BENCH fat_virtio_read [1-9][0-9]* cycles/MiB",
                r"debug: shutdown requested by '[^']*' with status 0"],
-    tests=80, timeout=600))
+    tests=83, timeout=600))
 
 
 def esp_files(build, case, workdir):

@@ -3,14 +3,14 @@
  * case "fat"; tests/qemu/fat_case.py; docs/vfs.md). init starts it from
  * fat.manifest with a directory handle on the namespace's root (`root`).
  *
- *	fattest DIR BAD
+ *	fattest DIR /BAD...
  *
- * DIR is the volume's mount point; BAD that of a server given a volume
- * it must refuse (a FAT16 one), whose calls must all fail with
- * PITH_E_CORRUPT while init keeps it running, never restarted (`init`
- * lists it). The files the harness put there with
- * mcopy are read back and compared with what it wrote; then files are
- * written under DIR/guest with contents the harness regenerates from the
+ * DIR is the volume's mount point; each /BAD that of a server named BAD
+ * given a disk it must refuse (a FAT16 volume, a GPT that is not sound),
+ * whose calls must all fail with PITH_E_CORRUPT while init keeps it
+ * running, never restarted (`init` lists it). The files the harness put
+ * in DIR with mcopy are read back and compared with what it wrote; then files
+ *are written under DIR/guest with contents the harness regenerates from the
  * same seeds (pattern() here and in fat_case.py), one of them truncated,
  * one renamed, one unlinked, nested directories, a long name; sync; and
  * all of it is read back; a BENCH line each for writing and reading 4
@@ -291,10 +291,11 @@ static void bench(pith_cptr_t root)
 	       (unsigned long long)(ok ? t_read / BENCH_MIB : 0));
 }
 
-/* The refused volume at `bad`: its server is `bad` in init's list. */
+/* The refused volume at `bad` ("/NAME"): its server is NAME in init's
+ * list. */
 static void test_refused(pith_cptr_t root, pith_cptr_t init, const char *bad)
 {
-	char path[160], name[16];
+	char path[160], name[16], test[48];
 	uint32_t type, pid, state = 9, restarts = 9;
 	uint64_t mem, size;
 	bool ok = true;
@@ -306,26 +307,31 @@ static void test_refused(pith_cptr_t root, pith_cptr_t init, const char *bad)
 				 &mem, &pid),
 			PITH_E_CORRUPT, "stat");
 	}
-	result("refused_corrupt", ok);
+	snprintf(test, sizeof(test), "%s_corrupt", bad + 1);
+	result(test, ok);
 	memcpy(buf, path, strlen(path) + 1);
-	result("refused_create", is(vfs_mkdir(root, (uint32_t)strlen(path)),
-				    PITH_E_CORRUPT, "mkdir"));
+	snprintf(test, sizeof(test), "%s_create", bad + 1);
+	result(test, is(vfs_mkdir(root, (uint32_t)strlen(path)), PITH_E_CORRUPT,
+			"mkdir"));
 	for (uint32_t i = 0;
 	     init_list(init, i, name, &pid, &state, &restarts, &mem) == PITH_OK;
 	     i++)
-		if (!strcmp(name, "bad"))
+		if (!strcmp(name, bad + 1))
 			break;
-	result("refused_stays_up",
-	       fact(state == 0 && restarts == 0,
-		    "the server is not running, or was restarted"));
+	snprintf(test, sizeof(test), "%s_stays_up", bad + 1);
+	result(test, fact(state == 0 && restarts == 0,
+			  "the server is not running, or was restarted"));
 }
 
 int main(int argc, char **argv)
 {
 	pith_cptr_t root = pith_cap("root"), init = pith_cap("init");
 	uint64_t va;
-	bool ok = argc == 3 && root && init &&
-		  strlen(argv[1]) < sizeof(dir) - 40 && strlen(argv[2]) < 100;
+	bool ok =
+		argc >= 2 && root && init && strlen(argv[1]) < sizeof(dir) - 40;
+
+	for (int i = 2; i < argc; i++)
+		ok = ok && argv[i][0] == '/' && strlen(argv[i]) < 16;
 
 	if (ok && pith_vm_map_new(PAGES, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
 				  &va) == PITH_OK) {
@@ -336,7 +342,7 @@ int main(int argc, char **argv)
 			     PITH_OK;
 	}
 	if (!ok || !buf) {
-		printf("fattest: usage: fattest DIR BAD, with 'root' and "
+		printf("fattest: usage: fattest DIR /BAD..., with 'root' and "
 		       "'init'\n");
 		return 1;
 	}
@@ -346,7 +352,8 @@ int main(int argc, char **argv)
 	test_write(root);
 	test_statfs(root);
 	bench(root);
-	test_refused(root, init, argv[2]);
+	for (int i = 2; i < argc; i++)
+		test_refused(root, init, argv[i]);
 	printf("fattest: %u failures\n", failures);
 	return failures ? 1 : 0;
 }
