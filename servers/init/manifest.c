@@ -132,8 +132,8 @@ static bool path_ok(struct parser *p, const char *what, const char *val,
 		    size_t vlen)
 {
 	if (val[0] != '/') {
-		fail(p, "%s path '%.*s' does not start with /", what,
-		     (int)vlen, val);
+		fail(p, "%s path '%.*s' does not start with /", what, (int)vlen,
+		     val);
 		return false;
 	}
 	if (vlen > MANIFEST_PATH_MAX) {
