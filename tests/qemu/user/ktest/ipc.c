@@ -177,6 +177,47 @@ static void test_call_reply(pith_cptr_t ep)
 	tc_end(&t);
 }
 
+/* A server that, while its caller waits, calls another server (as the
+ * VFS calls a file system, which calls a driver): the reply to its own
+ * call comes back to it, and its reply still goes to its caller. */
+static void test_nested_call(pith_cptr_t ep)
+{
+	struct thread *h = &helper[0], *h2 = &helper[1];
+	pith_cptr_t ep2 = obj_new(PITH_OBJ_ENDPOINT, 0);
+	struct server srv = {.ep = ep2};
+	struct pith_msg m, inner;
+	struct ipc_op op;
+	struct tcase t;
+
+	tc_begin(&t, "ipc_call_while_a_caller_waits");
+	ipc_op_init(&op, PITH_SYS_CALL, ep, ipc_pattern(0x40, 2, 0x800, NULL));
+	if (tc_true(&t, ep2 != 0, "an endpoint") &&
+	    tc_true(&t, helper_start(h2, echo_server, (uintptr_t)&srv),
+		    "start the inner server") &&
+	    tc_true(&t, op_start(h, &op), "start the caller") &&
+	    ipc_recv_bounded(&t, PITH_SYS_RECV, ep, &m, "recv") &&
+	    ipc_check_info(&t, &m, 0x40, 2, 0)) {
+		inner = pith_msg(0x50, 1, 0);
+		inner.mr[0] = 21;
+		if (tc_ok(&t, pith_call(ep2, &inner), "the inner call")) {
+			tc_eq(&t, PITH_MSGINFO_LABEL(inner.info), 0x51,
+			      "the inner reply's label");
+			tc_eq(&t, inner.mr[0], 42, "the inner reply's word");
+		}
+		tc_true(&t, helper_blocked(h),
+			"the caller woke before the reply");
+		m = ipc_pattern(0x60, 3, 0x900, NULL);
+		tc_ok(&t, pith_reply(&m), "reply to the first caller");
+		if (tc_true(&t, helper_finish(h), "the caller never woke") &&
+		    tc_ok(&t, op.err, "the caller's call") &&
+		    ipc_check_info(&t, &op.m, 0x60, 3, 0))
+			ipc_check_words(&t, &op.m, NULL, 3, 0x900);
+	}
+	pith_tcb_suspend(h2->tcb);
+	slot_free(ep2);
+	tc_end(&t);
+}
+
 /* A thread that has never received a call. */
 static void test_reply_without_caller(pith_cptr_t ep)
 {
@@ -489,6 +530,7 @@ void test_ipc(void)
 	} else {
 		test_send_recv(ep);
 		test_call_reply(ep);
+		test_nested_call(ep);
 		test_ipc_paths(ep);
 		test_reply_without_caller(ep);
 		test_save_caller(ep);
