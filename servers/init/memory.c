@@ -48,34 +48,6 @@ static unsigned nown;
 static uint64_t servers_bytes; /* in blocks taken for servers' objects */
 static struct loan loans[LOANS_MAX];
 
-/* ---- the pool's operations -------------------------------------------- */
-
-static bool split_block(void *ctx, uint64_t cap, unsigned bits, uint64_t *lo,
-			uint64_t *hi)
-{
-	pith_cptr_t first;
-
-	(void)ctx;
-	if (pith_slots_alloc(2, &first) != PITH_OK)
-		return false;
-	if (pith_untyped_retype(cap, PITH_SLOT_CNODE, PITH_OBJ_UNTYPED,
-				bits - 1, 0, 0, first, 2) != PITH_OK) {
-		pith_slots_free(first, 2);
-		return false;
-	}
-	*lo = first;
-	*hi = first + 1;
-	return true;
-}
-
-static void join_block(void *ctx, uint64_t cap)
-{
-	(void)ctx;
-	pith_slot_free(cap);
-}
-
-static const struct pith_pool_ops pool_ops = {split_block, join_block};
-
 /* ---- init's own memory ------------------------------------------------- */
 
 /* Take a block of at most 2^bits bytes from the pool for init's own
@@ -99,7 +71,7 @@ bool memory_setup(void)
 {
 	const struct pith_bootinfo *bi = pith_bootinfo;
 
-	pith_pool_init(&pool, &pool_ops, NULL);
+	pith_pool_init(&pool, &pith_pool_kernel_ops, NULL);
 	for (uint32_t i = 0;
 	     i < bi->untyped_count && bi->untyped.start + i < bi->untyped.end;
 	     i++) {

@@ -29,12 +29,8 @@ static const struct irfs_node *node_of(uint64_t node)
 static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
 				 pith_cptr_t page)
 {
-	enum pith_error err = pith_fsbuf_attach(&buf, index, page);
-
 	(void)rq;
-	if (err == PITH_OK)
-		pith_slot_free(page);
-	return err;
+	return pith_fsbuf_attach(&buf, index, page);
 }
 
 static enum pith_error do_info(struct pith_request *rq, char *fstype,

@@ -21,32 +21,6 @@
  * never share. */
 #define OWN_BITS 16 /* 64 KiB */
 
-static bool split_block(void *ctx, uint64_t cap, unsigned bits, uint64_t *lo,
-			uint64_t *hi)
-{
-	pith_cptr_t first;
-
-	(void)ctx;
-	if (pith_slots_alloc(2, &first) != PITH_OK)
-		return false;
-	if (pith_untyped_retype(cap, PITH_SLOT_CNODE, PITH_OBJ_UNTYPED,
-				bits - 1, 0, 0, first, 2) != PITH_OK) {
-		pith_slots_free(first, 2);
-		return false;
-	}
-	*lo = first;
-	*hi = first + 1;
-	return true;
-}
-
-static void join_block(void *ctx, uint64_t cap)
-{
-	(void)ctx;
-	pith_slot_free(cap);
-}
-
-static const struct pith_pool_ops pool_ops = {split_block, join_block};
-
 /* A new untyped of 2^bits bytes from `from`, at its next aligned place. */
 static enum pith_error carve(pith_cptr_t from, unsigned bits, pith_cptr_t *out)
 {
@@ -64,7 +38,7 @@ bool mem_setup(void)
 	unsigned big = 0, bits;
 	pith_cptr_t piece;
 
-	pith_pool_init(&pm.pool, &pool_ops, NULL);
+	pith_pool_init(&pm.pool, &pith_pool_kernel_ops, NULL);
 	if (!n || n > si->untyped_count || n > PITH_STARTINFO_MAX_UNTYPED)
 		return false;
 	for (unsigned i = 1; i < n; i++)

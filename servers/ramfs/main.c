@@ -49,12 +49,8 @@ static enum pith_error get_name(uint64_t off, uint32_t len, char *out)
 static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
 				 pith_cptr_t page)
 {
-	enum pith_error err = pith_fsbuf_attach(&buf, index, page);
-
 	(void)rq;
-	if (err == PITH_OK)
-		pith_slot_free(page);
-	return err;
+	return pith_fsbuf_attach(&buf, index, page);
 }
 
 static enum pith_error do_info(struct pith_request *rq, char *fstype,

@@ -42,47 +42,13 @@ static struct vfs_handle *handle_of(struct pith_request *rq)
 	return i < 0 ? NULL : &handles[i];
 }
 
-/* Are bytes [off, off + len) of the buffer attached? */
-static enum pith_error buf_check(const struct vfs_buffer *b, uint64_t off,
-				 uint64_t len)
-{
-	if (off > VFS_CLIENT_BYTES || len > VFS_CLIENT_BYTES - off)
-		return PITH_E_RANGE;
-	for (uint64_t p = off / PAGE; len && p <= (off + len - 1) / PAGE; p++)
-		if (!b->va[p])
-			return PITH_E_NOT_MAPPED;
-	return PITH_OK;
-}
-
-/* Copy between a client's buffer (checked) and memory here. */
-static void buf_copy(struct vfs_buffer *b, uint64_t off, void *mem,
-		     uint64_t len, bool out)
-{
-	uint8_t *m = mem;
-
-	while (len) {
-		uint64_t in_page = off % PAGE, n = PAGE - in_page;
-		uint8_t *p = (uint8_t *)b->va[off / PAGE] + in_page;
-
-		if (n > len)
-			n = len;
-		if (out)
-			memcpy(m, p, n);
-		else
-			memcpy(p, m, n);
-		m += n;
-		off += n;
-		len -= n;
-	}
-}
-
 static void buf_put(struct vfs_buffer *b)
 {
 	if (--b->refs)
 		return;
 	for (unsigned i = 0; i < PITH_FS_BUFFER_PAGES; i++)
-		if (b->va[i])
-			pith_vm_unmap(b->va[i]);
+		if (b->pages.va[i])
+			pith_vm_unmap(b->pages.va[i]);
 	free(b);
 }
 
@@ -95,10 +61,10 @@ static enum pith_error get_path(struct vfs_handle *h, uint64_t off,
 
 	if (len > PITH_FS_PATH_MAX)
 		return PITH_E_NAME_TOO_LONG;
-	err = buf_check(h->buf, off, len);
+	err = pith_fsbuf_check(&h->buf->pages, off, len);
 	if (err != PITH_OK)
 		return err;
-	buf_copy(h->buf, off, pathtext[which], len, true);
+	pith_fsbuf_copy(&h->buf->pages, off, pathtext[which], len, true);
 	switch (vfs_path_parse(pathtext[which], len, out)) {
 	case VFS_PATH_OK:
 		return PITH_OK;
@@ -202,20 +168,8 @@ static enum pith_error walk(const struct vfs_handle *h, const char *t,
 static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
 				 pith_cptr_t page)
 {
-	uint64_t va;
-	enum pith_error err;
-
 	HANDLE(h, rq);
-	if (index >= PITH_FS_BUFFER_PAGES)
-		return PITH_E_RANGE;
-	if (h->buf->va[index])
-		return PITH_E_IN_USE;
-	err = pith_vm_map_frame(page, PITH_RIGHT_READ | PITH_RIGHT_WRITE, &va);
-	if (err != PITH_OK)
-		return err;
-	pith_slot_free(page); /* the mapping has its own copy */
-	h->buf->va[index] = va;
-	return PITH_OK;
+	return pith_fsbuf_attach(&h->buf->pages, index, page);
 }
 
 static enum pith_error new_handle(struct vfs_handle *from,
@@ -379,7 +333,7 @@ static enum pith_error do_read(struct pith_request *rq, uint32_t offset,
 	HANDLE(h, rq);
 	err = file_check(h, PITH_FS_O_READ);
 	if (err == PITH_OK)
-		err = buf_check(h->buf, offset, len);
+		err = pith_fsbuf_check(&h->buf->pages, offset, len);
 	if (err != PITH_OK)
 		return err;
 	m = &mounts[h->at.mount];
@@ -394,7 +348,8 @@ static enum pith_error do_read(struct pith_request *rq, uint32_t offset,
 			return *done ? PITH_OK : err;
 		if (got > chunk)
 			return PITH_E_IO;
-		buf_copy(h->buf, offset + *done, m->buf, got, false);
+		pith_fsbuf_copy(&h->buf->pages, offset + *done, m->buf, got,
+				false);
 		*done += got;
 		h->pos += got;
 		if (got < chunk)
@@ -414,7 +369,7 @@ static enum pith_error do_write(struct pith_request *rq, uint32_t offset,
 	HANDLE(h, rq);
 	err = file_check(h, PITH_FS_O_WRITE);
 	if (err == PITH_OK)
-		err = buf_check(h->buf, offset, len);
+		err = pith_fsbuf_check(&h->buf->pages, offset, len);
 	if (err != PITH_OK)
 		return err;
 	m = &mounts[h->at.mount];
@@ -430,7 +385,8 @@ static enum pith_error do_write(struct pith_request *rq, uint32_t offset,
 
 		if (chunk > VFS_FSBUF_SIZE)
 			chunk = VFS_FSBUF_SIZE;
-		buf_copy(h->buf, offset + *done, m->buf, chunk, true);
+		pith_fsbuf_copy(&h->buf->pages, offset + *done, m->buf, chunk,
+				true);
 		err = fs_write(m->ep, h->at.node, h->pos, chunk, 0, &put);
 		if (err != PITH_OK)
 			return *done ? PITH_OK : err;
@@ -501,7 +457,7 @@ static enum pith_error do_readdir(struct pith_request *rq, uint32_t max,
 		return err;
 	if (max > VFS_FSBUF_SIZE)
 		max = VFS_FSBUF_SIZE;
-	err = buf_check(h->buf, 0, max);
+	err = pith_fsbuf_check(&h->buf->pages, 0, max);
 	if (err != PITH_OK)
 		return err;
 	*count = *used = 0;
@@ -513,7 +469,7 @@ static enum pith_error do_readdir(struct pith_request *rq, uint32_t max,
 		return err;
 	if (*used > max)
 		return PITH_E_IO;
-	buf_copy(h->buf, 0, m->buf, *used, false);
+	pith_fsbuf_copy(&h->buf->pages, 0, m->buf, *used, false);
 	h->pos = next;
 	h->eof = next == 0;
 	return PITH_OK;

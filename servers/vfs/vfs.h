@@ -10,18 +10,18 @@
 #include "handle.h"
 #include "path.h"
 #include "pith/fs.h"
+#include "pith/fsbuf.h"
 #include "pith/pith.h"
 
-#define VFS_MOUNTS_MAX	 16
-#define VFS_FSBUF_PAGES	 16 /* the VFS's buffer with each file system */
-#define VFS_FSBUF_SIZE	 (VFS_FSBUF_PAGES * 4096u)
-#define VFS_CLIENT_BYTES ((uint64_t)PITH_FS_BUFFER_PAGES * 4096)
+#define VFS_MOUNTS_MAX	16
+#define VFS_FSBUF_PAGES 16 /* the VFS's buffer with each file system */
+#define VFS_FSBUF_SIZE	(VFS_FSBUF_PAGES * 4096u)
 
 /* A client's buffer: the pages it attached, mapped here. Shared by the
  * handles opened through the one it was attached to (refs of them). */
 struct vfs_buffer {
 	unsigned refs;
-	uint64_t va[PITH_FS_BUFFER_PAGES]; /* 0: not attached */
+	struct pith_fsbuf pages;
 };
 
 /* A mounted file system. Mount 0 is `/`; another sits on directory

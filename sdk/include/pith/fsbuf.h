@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "pith/alloc.h"
 #include "pith/fs.h"
 #include "pith/vm.h"
 
@@ -18,17 +19,24 @@ struct pith_fsbuf {
 	uint64_t va[PITH_FS_BUFFER_PAGES]; /* 0: not attached */
 };
 
-/* Map `frame` as page `index`; PITH_E_RANGE, PITH_E_IN_USE, or the
- * mapping's error. The capability is the caller's still. */
+/* Map `frame` (an attach's capability, in a slot of the allocator) as
+ * page `index`: the mapping keeps a copy, and the slot is freed.
+ * PITH_E_RANGE, PITH_E_IN_USE, or the mapping's error (then the
+ * capability is the caller's still). */
 static inline enum pith_error
 pith_fsbuf_attach(struct pith_fsbuf *b, uint32_t index, pith_cptr_t frame)
 {
+	enum pith_error err;
+
 	if (index >= PITH_FS_BUFFER_PAGES)
 		return PITH_E_RANGE;
 	if (b->va[index])
 		return PITH_E_IN_USE;
-	return pith_vm_map_frame(frame, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
-				 &b->va[index]);
+	err = pith_vm_map_frame(frame, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
+				&b->va[index]);
+	if (err == PITH_OK)
+		pith_slot_free(frame);
+	return err;
 }
 
 /* Are bytes [off, off + len) attached? PITH_E_RANGE past the largest

@@ -73,6 +73,11 @@ struct pith_pool {
 void pith_pool_init(struct pith_pool *p, const struct pith_pool_ops *ops,
 		    void *ctx);
 
+/* The operations on real untyped capabilities in the caller's CSpace
+ * (sdk/lib/pool_ops.c): a split retypes the block into two halves in two
+ * new slots; a join deletes a half and frees its slot. ctx is unused. */
+extern const struct pith_pool_ops pith_pool_kernel_ops;
+
 /* Give the pool a root: an untyped block of 2^bits bytes with nothing
  * made from it. */
 enum pith_pool_error pith_pool_add(struct pith_pool *p, uint64_t cap,
