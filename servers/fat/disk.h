@@ -12,12 +12,17 @@
 #include <stdint.h>
 
 #include "fat.h"
-#include "pith/blkdev.h"
+#include "pith/blk.h"
+#include "pith/invoke.h"
 
-#define DISK_DATA_PAGES 64 /* 256 KiB of data in the region */
+#define DISK_DATA_PAGES 64     /* 256 KiB of data in the region */
+#define DISK_ENTRY_MAX	65536u /* bytes per ring entry */
 
 struct fat_disk {
-	struct pith_blkdev blk; /* the whole disk */
+	pith_cptr_t handle; /* the disk's capability from blk.open */
+	volatile struct pith_blk_request *ring;
+	uint8_t *data;
+	uint64_t sectors; /* the whole disk's */
 	uint32_t sector_size;
 	bool read_only;
 	uint64_t start; /* the partition: first sector and size */

@@ -83,7 +83,6 @@ static enum pith_error do_reboot(struct pith_request *rq)
 {
 	if (!is_client(rq) || !(rq->badge & BADGE_POWER))
 		return PITH_E_MISSING_RIGHTS;
-	namespace_sync();
 	return power_reboot();
 }
 
@@ -91,7 +90,6 @@ static enum pith_error do_poweroff(struct pith_request *rq)
 {
 	if (!is_client(rq) || !(rq->badge & BADGE_POWER))
 		return PITH_E_MISSING_RIGHTS;
-	namespace_sync();
 	return power_off();
 }
 

@@ -1,13 +1,17 @@
 /*
  * ramfs (docs/vfs.md): a read-write file system in the server's own
- * memory, served with the fs protocol. Its files and directories are in
- * its heap (store.c), so its quota is its manifest's `memory=`: a write
- * that finds no memory left fails with PITH_E_NO_SPACE. statfs counts
- * 4 KiB blocks: the data pages its memory could hold (three quarters of
- * it; the rest is for the nodes, names and page tables), and those free.
+ * memory, served with the fs protocol. At start it maps its data pages
+ * and gives them to the store (store.c): three quarters of its
+ * manifest's `memory=` (the rest is for the nodes, names and page
+ * tables, in its heap), but no more than its free slots less
+ * SLOTS_KEPT, since every page's frame takes a slot. Those pages are
+ * its quota: a write past them fails with PITH_E_NO_SPACE, and statfs
+ * counts 4 KiB blocks: those pages, and those free, all of which a
+ * write can fill.
  *
  * Capabilities: `service`, where the VFS calls it.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +20,11 @@
 #include "pith/pith.h"
 #include "pith/proto/fs.h"
 #include "pith/server.h"
+#include "pith/vm.h"
 #include "store.h"
+
+#define SLOTS_KEPT 64 /* for the VFS's buffer, the heap and its tables */
+#define RUN_MAX	   64 /* data pages in one mapping */
 
 static struct ramfs_store store;
 static struct pith_fsbuf buf;
@@ -256,6 +264,30 @@ static uint64_t quota(void)
 	return bytes;
 }
 
+/* Map the data pages and give them to the store: three quarters of the
+ * memory, or the free slots but SLOTS_KEPT, whichever is fewer; fewer
+ * still if a mapping fails (a run that fails is tried in halves). */
+static void add_pages(void)
+{
+	uint64_t want = quota() / RAMFS_PAGE * 3 / 4;
+	uint64_t slots = pith_slots_available(), run = RUN_MAX, va;
+
+	slots = slots > SLOTS_KEPT ? slots - SLOTS_KEPT : 0;
+	if (want > slots)
+		want = slots;
+	while (want && run) {
+		uint64_t n = want < run ? want : run;
+
+		if (pith_vm_map_new(n, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
+				    &va) != PITH_OK) {
+			run /= 2;
+			continue;
+		}
+		ramfs_add_pages(&store, (void *)(uintptr_t)va, n);
+		want -= n;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -264,9 +296,9 @@ int main(int argc, char **argv)
 	struct pith_server srv = {.services = services, .nservices = 1};
 
 	srv.ep = pith_cap("service");
-	if (!srv.ep ||
-	    ramfs_init(&store, quota() / RAMFS_PAGE * 3 / 4) != PITH_OK)
+	if (!srv.ep || ramfs_init(&store) != PITH_OK)
 		return 1;
 	store.clock = clock_ns;
+	add_pages();
 	pith_server_run(&srv);
 }

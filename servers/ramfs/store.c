@@ -56,12 +56,12 @@ static enum pith_error new_node(struct ramfs_store *s, uint32_t type,
 	return PITH_OK;
 }
 
-enum pith_error ramfs_init(struct ramfs_store *s, uint64_t pages_max)
+enum pith_error ramfs_init(struct ramfs_store *s)
 {
 	uint32_t root;
 	enum pith_error err;
 
-	*s = (struct ramfs_store){.pages_max = pages_max};
+	*s = (struct ramfs_store){0};
 	err = new_node(s, PITH_FS_DIR, &root);
 	if (err == PITH_OK)
 		s->nodes[root].named = true;
@@ -73,12 +73,39 @@ uint64_t ramfs_root(const struct ramfs_store *s)
 	return id_of(s, 0);
 }
 
+/* A data page onto the spare list. */
+static void spare_push(struct ramfs_store *s, uint8_t *p)
+{
+	memcpy(p, &s->spare, sizeof(s->spare));
+	s->spare = p;
+}
+
+/* A spare data page, zeroed; NULL if none is left. */
+static uint8_t *page_get(struct ramfs_store *s)
+{
+	uint8_t *p = s->spare;
+
+	if (!p)
+		return NULL;
+	memcpy(&s->spare, p, sizeof(s->spare));
+	memset(p, 0, RAMFS_PAGE);
+	s->pages++;
+	return p;
+}
+
+void ramfs_add_pages(struct ramfs_store *s, void *mem, uint64_t n)
+{
+	for (uint64_t i = n; i-- > 0;)
+		spare_push(s, (uint8_t *)mem + i * RAMFS_PAGE);
+	s->pages_max += n;
+}
+
 static void free_pages(struct ramfs_store *s, struct ramfs_node *n,
 		       uint64_t from)
 {
 	for (uint64_t p = from; p < n->npages; p++) {
 		if (n->pages[p]) {
-			free(n->pages[p]);
+			spare_push(s, n->pages[p]);
 			n->pages[p] = NULL;
 			s->pages--;
 		}
@@ -396,13 +423,9 @@ enum pith_error ramfs_write(struct ramfs_store *s, uint64_t node, uint64_t at,
 
 		if (k > len - *done)
 			k = len - *done;
-		if (!n->pages[p]) {
-			if (s->pages >= s->pages_max ||
-			    !(n->pages[p] = calloc(1, RAMFS_PAGE))) {
-				err = PITH_E_NO_SPACE;
-				break;
-			}
-			s->pages++;
+		if (!n->pages[p] && !(n->pages[p] = page_get(s))) {
+			err = PITH_E_NO_SPACE;
+			break;
 		}
 		memcpy(n->pages[p] + o, in + *done, k);
 		*done += k;

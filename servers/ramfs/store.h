@@ -3,9 +3,12 @@
  * heap. A node's number is generation << 32 | index, so a number whose
  * node was freed and reused is refused. A node lives while it has a
  * name or a reference (lookup, create): a file unlinked while open keeps
- * its data until its last release. File data is kept in pages allocated
- * as written (a page never written reads as zeros), so big files need
- * no big allocation. Pure: only malloc and free.
+ * its data until its last release. File data is kept in pages taken as
+ * written (a page never written reads as zeros), so big files need no
+ * big allocation. The data pages are the caller's, given once
+ * (ramfs_add_pages): they are the whole quota, so what statfs calls free
+ * can be written. Nodes and names come from the heap. Pure: only malloc
+ * and free.
  */
 #ifndef RAMFS_STORE_H
 #define RAMFS_STORE_H
@@ -40,12 +43,19 @@ struct ramfs_node {
 struct ramfs_store {
 	struct ramfs_node *nodes;
 	uint32_t n, cap;
-	uint64_t pages, pages_max; /* data pages in use, and the most */
+	uint64_t pages, pages_max; /* data pages in use, and given */
+	void *spare;		   /* the free ones: a list through their
+				    * first word */
 	uint64_t (*clock)(void);   /* for mtime; may be NULL */
 };
 
-/* An empty store with a root directory (node ramfs_root(s)). */
-enum pith_error ramfs_init(struct ramfs_store *s, uint64_t pages_max);
+/* An empty store with a root directory (node ramfs_root(s)), without
+ * data pages. */
+enum pith_error ramfs_init(struct ramfs_store *s);
+
+/* Give the store n data pages at mem (n * RAMFS_PAGE bytes, which stay
+ * the store's): files can hold that many pages more. */
+void ramfs_add_pages(struct ramfs_store *s, void *mem, uint64_t n);
 uint64_t ramfs_root(const struct ramfs_store *s);
 
 /* The node a number names, or NULL. */

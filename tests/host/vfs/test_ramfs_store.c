@@ -2,7 +2,8 @@
  * Host tests of ramfs's node store (servers/ramfs/store.c): lookups and
  * references, files across pages and holes, truncation, unlink while
  * referenced, rename over a file, directories that must be empty, the
- * page quota, readdir's cookies, and stale node numbers.
+ * data pages given (the quota, pages freed and taken again as zeros),
+ * readdir's cookies, and stale node numbers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,11 +20,17 @@
 
 static struct ramfs_store s;
 static uint64_t root;
+static uint8_t *data; /* the store's 64 data pages */
 
 static int setup(void **state)
 {
 	(void)state;
-	assert_int_equal(ramfs_init(&s, 64), PITH_OK);
+	assert_int_equal(ramfs_init(&s), PITH_OK);
+	data = malloc((size_t)64 * RAMFS_PAGE);
+	assert_non_null(data);
+	ramfs_add_pages(&s, data, 60);
+	ramfs_add_pages(&s, data + (size_t)60 * RAMFS_PAGE, 4);
+	assert_int_equal(s.pages_max, 64);
 	root = ramfs_root(&s);
 	return 0;
 }
@@ -55,6 +62,7 @@ static int teardown(void **state)
 	assert_int_equal(s.pages, 0);
 	free(s.nodes[0].ents);
 	free(s.nodes);
+	free(data);
 	return 0;
 }
 
@@ -165,7 +173,54 @@ static void test_quota(void **state)
 				     RAMFS_PAGE, &done),
 			 PITH_OK);
 	assert_int_equal(done, RAMFS_PAGE);
+	/* across the last free page: the bytes up to its end */
+	assert_int_equal(ramfs_truncate(&s, f, (uint64_t)63 * RAMFS_PAGE),
+			 PITH_OK);
+	assert_int_equal(ramfs_write(&s, f, (uint64_t)63 * RAMFS_PAGE + 100,
+				     page, RAMFS_PAGE, &done),
+			 PITH_OK);
+	assert_int_equal(done, RAMFS_PAGE - 100);
+	assert_int_equal(s.pages, s.pages_max);
 	ramfs_release(&s, f);
+}
+
+/* Pages freed are taken again, and read as zeros where not written. */
+static void test_pages_reused(void **state)
+{
+	static uint8_t page[RAMFS_PAGE];
+	uint64_t f = make(root, "a", PITH_FS_FILE), g;
+	uint32_t done;
+	uint8_t out[RAMFS_PAGE];
+
+	(void)state;
+	memset(page, 0xff, sizeof(page));
+	for (uint64_t i = 0; i < 64; i++)
+		assert_int_equal(ramfs_write(&s, f, i * RAMFS_PAGE, page,
+					     RAMFS_PAGE, &done),
+				 PITH_OK);
+	assert_int_equal(ramfs_unlink(&s, root, "a", 1), PITH_OK);
+	assert_int_equal(s.pages, 64); /* still open */
+	ramfs_release(&s, f);
+	assert_int_equal(s.pages, 0);
+	g = make(root, "b", PITH_FS_FILE);
+	for (uint64_t i = 0; i < 64; i++)
+		assert_int_equal(
+			ramfs_write(&s, g, i * RAMFS_PAGE + 7, "x", 1, &done),
+			PITH_OK);
+	assert_int_equal(
+		ramfs_write(&s, g, (uint64_t)64 * RAMFS_PAGE, "x", 1, &done),
+		PITH_E_NO_SPACE);
+	for (uint64_t i = 0; i < 64; i++) {
+		assert_int_equal(ramfs_read(&s, g, i * RAMFS_PAGE, out,
+					    RAMFS_PAGE, &done),
+				 PITH_OK);
+		for (uint32_t k = 0; k < done; k++)
+			assert_int_equal(out[k], k == 7 ? 'x' : 0);
+	}
+	/* truncating gives pages back, one at a time */
+	assert_int_equal(ramfs_truncate(&s, g, 1), PITH_OK);
+	assert_int_equal(s.pages, 1);
+	ramfs_release(&s, g);
 }
 
 static void test_unlink_open(void **state)
@@ -280,6 +335,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quota, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pages_reused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unlink_open, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dirs, setup, teardown),
