@@ -463,18 +463,26 @@ CASES.append(Case(
     "small windows, an unlinked open file still readable, rename over a "
     "file, names and paths too long, '..' never leaving a directory "
     "handle, a closed handle's copies dead, mount refused to a handle), "
-    "an init badge refused with PITH_E_BAD_HANDLE, and the initrd "
+    "an init badge refused with PITH_E_BAD_HANDLE, the initrd "
     "read-only (writes, mkdir and unlink refused, its mount point busy, "
-    "'..' back across the mount).",
+    "'..' back across the mount), and two more ramfs servers filled "
+    "until PITH_E_NO_SPACE, one whose slots bound its data pages and one "
+    "whose memory does (statfs's free blocks all written and none left, "
+    "the short write counted, writes, truncate, create, mkdir and rename "
+    "on a full file system, the data read back, every block free again "
+    "after the unlink, no server restarted).",
     cmdline="init=init init.manifest=vfs.manifest",
     initrd_files=["user/init", "user/vfs", "user/ramfs", "user/initrdfs",
                   "user/vfstest",
                   os.path.join(ROOT, "tests/qemu/user/vfstest/"
                                "vfs.manifest")],
     expect=["init: ramfs mounted on /", "init: initrdfs mounted on /initrd",
+            "init: slotbound mounted on /full/slots",
+            "init: membound mounted on /full/memory",
+            "vfstest: filling /full/slots", "vfstest: filling /full/memory",
             "vfstest: testing /scratch", "vfstest: 0 failures"],
     expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
-    tests=73))
+    tests=89))
 
 # The FAT server's case (docs/vfs.md): FAT32 on a virtio disk the harness
 # makes with mkfs.fat and mcopy and checks afterwards with fsck.fat and
@@ -489,7 +497,9 @@ CASES.append(Case(
     "fattest reads the files the host put there with mcopy (short and "
     "long names, a subdirectory) and writes, truncates, renames and "
     "unlinks files of seeded patterns, then syncs; vfstest runs the vfs "
-    "cases on both FAT32 volumes. After the run fsck.fat -n finds both "
+    "cases on both FAT32 volumes, then fills the virtio one until "
+    "PITH_E_NO_SPACE and empties it again (the full cases, as on "
+    "ramfs). After the run fsck.fat -n finds both "
     "clean and mtools reads back exactly what the guest wrote. The "
     "refused ones get PITH_E_CORRUPT for every call, their servers are "
     "not restarted, their disks not written.",
@@ -502,6 +512,7 @@ CASES.append(Case(
     script=fat_case.FatDisks(),
     expect=["init: boot mounted on /boot", "init: disk mounted on /disk",
             "vfstest: testing /disk/conf", "vfstest: testing /boot/conf",
+            "vfstest: filling /disk/conf",
             "fattest: 0 failures", "vfstest: 0 failures",
             "bad: disk 1 partition 0: not mounted: a FAT12 or FAT16 "
             "volume: only FAT32 is supported: PITH_E_CORRUPT",
@@ -510,7 +521,7 @@ CASES.append(Case(
     expect_re=[r"BENCH fat_virtio_write [1-9][0-9]* cycles/MiB",
                r"BENCH fat_virtio_read [1-9][0-9]* cycles/MiB",
                r"debug: shutdown requested by '[^']*' with status 0"],
-    tests=83, timeout=600))
+    tests=99, timeout=600))
 
 
 def esp_files(build, case, workdir):

@@ -4,7 +4,7 @@
  * with a directory handle on the namespace's root (`root`), and an
  * endpoint to the VFS with one of init's own badges (`stranger`).
  *
- *	vfstest DIR[:DIR...] [RO-MOUNT] [wait=NAME...]
+ *	vfstest DIR[:DIR...] [RO-MOUNT] [wait=NAME...] [full=DIR...]
  *
  * The file-system cases run in DIR (made if missing), so the same suite
  * checks any file system mounted there; they leave DIR empty. Several
@@ -15,7 +15,11 @@
  * and the machine stops with that status; first, for each `wait=NAME`,
  * it waits until init lists the server NAME as ended (given up after
  * its exit: restart=0), so that another test program sharing the boot
- * finishes (that needs the `init` capability).
+ * finishes (that needs the `init` capability). Then, for each
+ * `full=DIR`, the full cases (test_full) fill DIR's file system: after
+ * the wait, since they need it to themselves, and only where filling
+ * it is harmless (a file system of its own for the test). They check
+ * that no server restarted, with `init`.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,8 +32,12 @@
 #include "pith/proto/vfs.h"
 #include "pith/vm.h"
 
+#include "../lib/tsc.h"
+
 #define PAGES 32      /* 128 KiB: one read or write crosses the VFS's chunks */
 #define BUF   131072u /* bytes: PAGES pages */
+
+#define FULL_NAMES 8192 /* files made on a full file system, at most */
 
 _Static_assert(BUF == PAGES * 4096, "BUF is PAGES pages");
 
@@ -508,6 +516,330 @@ static void test_read_only(pith_cptr_t root, const char *ro)
 	       is(vfs_mounts(root, 99, mp, fstype), PITH_E_RANGE));
 }
 
+/* ---- a full file system ------------------------------------------------ */
+
+/* The fill's contents: word w (bytes 8w to 8w + 7) of the file. */
+static uint64_t full_word(uint64_t w)
+{
+	return (w + 1) * 0x9e3779b97f4a7c15ull ^ (w >> 7);
+}
+
+/* The fill's bytes [at, at + n) into the buffer; at and n are multiples
+ * of 8. */
+static void full_fill(uint64_t at, uint32_t n)
+{
+	uint64_t *w = (uint64_t *)buf;
+
+	for (uint32_t i = 0; i < n / 8; i++)
+		w[i] = full_word(at / 8 + i);
+}
+
+/* Does the buffer hold the fill's bytes [at, at + n) (at a multiple
+ * of 8)? */
+static bool full_holds(uint64_t at, uint32_t n)
+{
+	const uint64_t *w = (const uint64_t *)buf;
+	uint32_t i;
+
+	for (i = 0; i < n / 8; i++)
+		if (w[i] != full_word(at / 8 + i))
+			return false;
+	for (i *= 8; i < n; i++)
+		if (buf[i] != (uint8_t)(full_word((at + i) / 8) >> (i % 8 * 8)))
+			return false;
+	return true;
+}
+
+/* Restarts of every server init lists (0 without `init`). */
+static uint64_t restarts_now(pith_cptr_t init)
+{
+	char n[16];
+	uint32_t pid, state, restarts;
+	uint64_t mem, sum = 0;
+
+	for (uint32_t i = 0; init && init_list(init, i, n, &pid, &state,
+					       &restarts, &mem) == PITH_OK;
+	     i++)
+		sum += restarts;
+	return sum;
+}
+
+static uint64_t ms_since(uint64_t t0)
+{
+	uint64_t khz = pith_startinfo ? pith_startinfo->tsc_khz : 0;
+
+	return khz ? (rdtsc() - t0) / khz : 0;
+}
+
+/* Free blocks of the file system dir is on, or ~0 if statfs fails. */
+static uint64_t free_blocks(pith_cptr_t dir, char *fstype, uint64_t *bs)
+{
+	uint64_t blocks, avail;
+
+	if (vfs_statfs(dir, fstype, bs, &blocks, &avail) != PITH_OK)
+		return ~0ull;
+	return avail;
+}
+
+/* Write the fill to h in BUF calls until the file system is full, at
+ * most `bound` bytes: the last error (PITH_E_NO_SPACE expected), the
+ * bytes the writes said they wrote in *total. */
+static enum pith_error full_write(pith_cptr_t h, uint64_t bound,
+				  uint64_t *total)
+{
+	enum pith_error err = PITH_OK;
+	uint32_t done;
+
+	*total = 0;
+	while (*total <= bound) {
+		full_fill(*total, BUF);
+		done = 0;
+		err = vfs_write(h, 0, BUF, &done);
+		if (err != PITH_OK)
+			break;
+		if (done > BUF || done % 8 || (done < BUF && *total % BUF))
+			return PITH_E_IO; /* nonsense, or short twice */
+		*total += done;
+	}
+	return err;
+}
+
+/* What must hold of a full file system: h is the file `fill` of size
+ * total in d, nothing is free. Writes, truncate, create and mkdir. */
+static void full_refusals(pith_cptr_t d, pith_cptr_t h, uint64_t total,
+			  const char *fstype)
+{
+	char t[16];
+	pith_cptr_t f;
+	uint64_t size = 0, pos, bs;
+	uint32_t done = 1;
+	enum pith_error err;
+
+	buf[0] = 0;
+	result("full_write_more",
+	       is(vfs_write(h, 0, 1, &done), PITH_E_NO_SPACE) &&
+		       is(op_stat(d, "fill", NULL, &size), PITH_OK) &&
+		       fact(size == total, "the size moved"));
+	vfs_seek(h, 0, 0, &pos);
+	full_fill(0, BUF);
+	result("full_overwrite",
+	       is(vfs_write(h, 0, total < BUF ? (uint32_t)total : BUF, &done),
+		  PITH_OK) &&
+		       fact(done == (total < BUF ? total : BUF),
+			    "a short write over bytes the file holds"));
+	err = vfs_truncate(h, total + 8ull * BUF);
+	result("full_truncate_grow",
+	       fact(err == PITH_OK || err == PITH_E_NO_SPACE,
+		    pith_error_name(err)) &&
+		       is(op_stat(d, "fill", NULL, &size), PITH_OK) &&
+		       fact(size == (err ? total : total + 8ull * BUF),
+			    "the wrong size") &&
+		       is(vfs_truncate(h, total), PITH_OK) &&
+		       fact(free_blocks(d, t, &bs) == 0, "blocks free"));
+	err = op_open(d, "more", PITH_FS_O_WRITE | PITH_FS_O_CREATE, &f);
+	if (err == PITH_OK) {
+		err = vfs_write(f, 0, 1, &done) == PITH_E_NO_SPACE
+			      ? vfs_unlink(d, put("more"))
+			      : PITH_E_IO;
+		op_close(f);
+	}
+	result("full_create",
+	       fact(err == PITH_OK || err == PITH_E_NO_SPACE,
+		    "neither a file that cannot be written nor NO_SPACE") &&
+		       fact(free_blocks(d, t, &bs) == 0, "blocks free"));
+	/* a FAT directory takes a cluster at once */
+	err = vfs_mkdir(d, put("moredir"));
+	if (err == PITH_OK)
+		vfs_unlink(d, put("moredir"));
+	result("full_mkdir",
+	       (strcmp(fstype, "fat")
+			? fact(err == PITH_OK || err == PITH_E_NO_SPACE,
+			       pith_error_name(err))
+			: is(err, PITH_E_NO_SPACE)) &&
+		       fact(free_blocks(d, t, &bs) == 0, "blocks free"));
+}
+
+/* In a directory that may be full: renamed to the longest name (on FAT
+ * 21 entries, where the old one has 3), the file `from` is either under
+ * the new name, which is then unlinked and `from` made again, or still
+ * under its own (PITH_E_NO_SPACE). */
+static bool full_rename(pith_cptr_t dir, const char *from)
+{
+	char to[PITH_FS_NAME_MAX + 1];
+	size_t a = strlen(from);
+	enum pith_error err;
+
+	memset(to, 'r', PITH_FS_NAME_MAX);
+	to[PITH_FS_NAME_MAX] = '\0';
+	snprintf((char *)buf, BUF, "%s%s", from, to);
+	err = vfs_rename(dir, (uint32_t)a, PITH_FS_NAME_MAX);
+	printf("vfstest: renamed to the longest name: %s\n",
+	       pith_error_name(err));
+	if (err == PITH_E_NO_SPACE)
+		return is(op_stat(dir, from, NULL, NULL), PITH_OK) &&
+		       is(op_stat(dir, to, NULL, NULL), PITH_E_NOT_FOUND);
+	return is(err, PITH_OK) &&
+	       is(op_stat(dir, from, NULL, NULL), PITH_E_NOT_FOUND) &&
+	       is(op_stat(dir, to, NULL, NULL), PITH_OK) &&
+	       is(vfs_unlink(dir, put(to)), PITH_OK) &&
+	       is(make_file(dir, from, ""), PITH_OK);
+}
+
+/* On a full file system: files made in a directory of their own until
+ * the file system refuses with PITH_E_NO_SPACE (its directory cannot
+ * grow, its memory for names is gone), at most FULL_NAMES; a rename
+ * there (full_rename); then every one goes, and nothing is free
+ * still. */
+static bool full_names(pith_cptr_t d)
+{
+	char name[32], t[16];
+	enum pith_error err = vfs_mkdir(d, put("names"));
+	pith_cptr_t h;
+	uint64_t bs;
+	uint32_t type;
+	unsigned n = 0;
+	bool ok;
+
+	if (err == PITH_E_NO_SPACE) /* a FAT directory needs a cluster */
+		err = vfs_open(d, 0, PITH_FS_O_DIRECTORY, &h, &type);
+	else if (err == PITH_OK)
+		err = op_open(d, "names", PITH_FS_O_DIRECTORY, &h);
+	if (err != PITH_OK)
+		return is(err, PITH_OK);
+	for (; n < FULL_NAMES; n++) {
+		snprintf(name, sizeof(name), "a file called %u", n);
+		err = make_file(h, name, "");
+		if (err != PITH_OK)
+			break;
+	}
+	printf("vfstest: %u files made on the full file system: %s\n", n,
+	       pith_error_name(err));
+	ok = fact(err == PITH_OK || err == PITH_E_NO_SPACE,
+		  pith_error_name(err)) &&
+	     (!n || full_rename(h, "a file called 0"));
+	while (n-- > 0) {
+		snprintf(name, sizeof(name), "a file called %u", n);
+		ok = is(vfs_unlink(h, put(name)), PITH_OK) && ok;
+	}
+	if (vfs_close(h) == PITH_OK)
+		pith_slot_free(h);
+	if (op_stat(d, "names", NULL, NULL) == PITH_OK)
+		ok = is(vfs_unlink(d, put("names")), PITH_OK) && ok;
+	return ok && fact(free_blocks(d, t, &bs) == 0, "blocks free");
+}
+
+/* Read the whole fill back. */
+static bool full_read_back(pith_cptr_t h, uint64_t total)
+{
+	uint64_t at, pos;
+	uint32_t done = 0;
+	bool ok = is(vfs_seek(h, 0, 0, &pos), PITH_OK);
+
+	for (at = 0; ok && at < total; at += done) {
+		uint32_t want = total - at < BUF ? (uint32_t)(total - at) : BUF;
+
+		ok = is(vfs_read(h, 0, BUF, &done), PITH_OK) &&
+		     fact(done == want, "a short read") &&
+		     fact(full_holds(at, done), "the wrong bytes");
+	}
+	return ok && is(vfs_read(h, 0, BUF, &done), PITH_OK) &&
+	       fact(done == 0, "bytes past the end");
+}
+
+/* After the fill: a new file of half what was free (2 MiB at most) is
+ * written and read back, and goes. */
+static bool full_reuse(pith_cptr_t d, uint64_t free0, uint64_t bs)
+{
+	char t[16];
+	pith_cptr_t h;
+	uint64_t want = free0 * bs / 2 & ~7ull, total = 0;
+	uint32_t n, done = 0;
+	bool ok = is(op_open(d, "again",
+			     PITH_FS_O_READ | PITH_FS_O_WRITE |
+				     PITH_FS_O_CREATE | PITH_FS_O_EXCL,
+			     &h),
+		     PITH_OK);
+
+	if (want > 16ull * BUF)
+		want = 16ull * BUF;
+	for (; ok && total < want; total += n) {
+		n = want - total < BUF ? (uint32_t)(want - total) : BUF;
+		full_fill(total, n);
+		ok = is(vfs_write(h, 0, n, &done), PITH_OK) &&
+		     fact(done == n, "a short write");
+	}
+	if (ok)
+		ok = full_read_back(h, total);
+	if (h)
+		op_close(h);
+	return ok && is(vfs_unlink(d, put("again")), PITH_OK) &&
+	       fact(free_blocks(d, t, &bs) == free0,
+		    "not as free as before the fill");
+}
+
+/*
+ * Fill the file system under `path` (made if missing) with one file,
+ * `fill`, until it is full: the writes end in PITH_E_NO_SPACE, having
+ * written exactly what statfs said was free, no server restarted; the
+ * refusals of a full file system (full_refusals); the data read back;
+ * and once the file is gone, statfs as before and room again.
+ */
+static void test_full(pith_cptr_t root, pith_cptr_t init, const char *path)
+{
+	char fstype[16] = "";
+	pith_cptr_t d, h = 0;
+	uint64_t bs = 0, free0, total = 0, size = 0, pos = 0, t0;
+	uint64_t restarts = restarts_now(init);
+	enum pith_error err;
+	bool ok;
+
+	printf("vfstest: filling %s\n", path);
+	vfs_mkdir(root, put(path));
+	ok = is(op_open(root, path, PITH_FS_O_DIRECTORY, &d), PITH_OK) &&
+	     is(op_open(d, "fill",
+			PITH_FS_O_READ | PITH_FS_O_WRITE | PITH_FS_O_CREATE |
+				PITH_FS_O_TRUNCATE,
+			&h),
+		PITH_OK);
+	free0 = ok ? free_blocks(d, fstype, &bs) : 0;
+	result("full_statfs",
+	       ok && fact(free0 && free0 != ~0ull && bs, "no blocks free"));
+	if (!ok || !free0 || free0 == ~0ull)
+		return;
+	t0 = rdtsc();
+	err = full_write(h, free0 * bs + 2ull * BUF, &total);
+	printf("vfstest: %s full after %llu bytes (%llu blocks of %llu "
+	       "free), %llu ms\n",
+	       path, (unsigned long long)total, (unsigned long long)free0,
+	       (unsigned long long)bs, (unsigned long long)ms_since(t0));
+	result("full_no_space", is(err, PITH_E_NO_SPACE));
+	result("full_all_free_written",
+	       fact(total == free0 * bs, "not what statfs said was free"));
+	result("full_size",
+	       is(op_stat(d, "fill", NULL, &size), PITH_OK) &&
+		       fact(size == total, "not the bytes the writes wrote") &&
+		       is(vfs_seek(h, 0, 1, &pos), PITH_OK) &&
+		       fact(pos == total, "not at the bytes written"));
+	result("full_statfs_none",
+	       fact(free_blocks(d, fstype, &bs) == 0, "blocks free"));
+	full_refusals(d, h, total, fstype);
+	result("full_names", full_names(d));
+	t0 = rdtsc();
+	result("full_read", full_read_back(h, total));
+	printf("vfstest: %s read back in %llu ms\n", path,
+	       (unsigned long long)ms_since(t0));
+	op_close(h);
+	result("full_unlink", is(vfs_unlink(d, put("fill")), PITH_OK) &&
+				      fact(free_blocks(d, fstype, &bs) == free0,
+					   "not as free as before the fill"));
+	result("full_reuse", full_reuse(d, free0, bs));
+	result("full_sync", is(vfs_sync(d), PITH_OK));
+	result("full_no_restart", fact(init, "no 'init' capability") &&
+					  fact(restarts_now(init) == restarts,
+					       "a server restarted"));
+	op_close(d);
+}
+
 static pith_cptr_t need(const char *name)
 {
 	pith_cptr_t c = pith_cap(name);
@@ -583,7 +915,8 @@ int main(int argc, char **argv)
 	bool ok = root && stranger;
 
 	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "wait=", 5) != 0 && npos < 2)
+		if (strncmp(argv[i], "wait=", 5) != 0 &&
+		    strncmp(argv[i], "full=", 5) != 0 && npos < 2)
 			pos[npos++] = argv[i];
 	ok = ok && pos[0] && strlen(pos[0]) < sizeof(dirs);
 	if (ok && pith_vm_map_new(PAGES, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
@@ -597,7 +930,8 @@ int main(int argc, char **argv)
 	}
 	if (!ok || !buf) {
 		printf("vfstest: usage: vfstest DIR[:DIR...] [RO-MOUNT] "
-		       "[wait=NAME...], with 'root' and 'stranger'\n");
+		       "[wait=NAME...] [full=DIR...], with 'root' and "
+		       "'stranger'\n");
 		pith_debug_shutdown(PITH_SLOT_DEBUG, 1);
 		return 1;
 	}
@@ -616,6 +950,9 @@ int main(int argc, char **argv)
 	if (pos[1])
 		test_read_only(root, pos[1]);
 	wait_for_others(argc, argv);
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "full=", 5) == 0)
+			test_full(root, pith_cap("init"), argv[i] + 5);
 	printf("vfstest: %u failures\n", failures);
 	pith_debug_shutdown(PITH_SLOT_DEBUG, failures ? 1 : 0);
 	return failures ? 1 : 0;
