@@ -86,3 +86,40 @@ def make_image(image, files, quiet=False):
     subprocess.run(cmd, check=True,
                    stdout=subprocess.DEVNULL if quiet else None)
     return image
+
+
+SECTOR = 512
+
+
+def gpt_partition(image, index=1):
+    """(first, last) sector of GPT partition `index` of `image`, as sgdisk
+    reads it; (None, None) if there is none."""
+    first = last = None
+    out = subprocess.run(["sgdisk", "-i", str(index), image],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         check=False).stdout.decode(errors="replace")
+    for line in out.splitlines():
+        if line.startswith("First sector:"):
+            first = int(line.split()[2])
+        if line.startswith("Last sector:"):
+            last = int(line.split()[2])
+    return first, last
+
+
+def make_fat32_disk(path, mib, *, label, cluster_sectors=1, start=2048):
+    """A sparse raw disk image of `mib` MiB with a GPT whose one partition
+    (a basic data partition from sector `start` to the end) holds a
+    FAT32 volume made by mkfs.fat with 512-byte sectors and clusters of
+    `cluster_sectors`; (first, last) sector of the partition."""
+    with open(path, "wb") as f:
+        f.truncate(mib << 20)
+    quiet = {"stdout": subprocess.DEVNULL, "check": True}
+    subprocess.run(["sgdisk", "-o", "-n", f"1:{start}:0", "-t", "1:0700",
+                    path], **quiet)
+    first, last = gpt_partition(path)
+    subprocess.run(["mkfs.fat", "-F", "32", "-S", str(SECTOR), "-s",
+                    str(cluster_sectors), "-n", label, f"--offset={first}",
+                    path, str((last - first + 1) * SECTOR // 1024)],
+                   **quiet)
+    return first, last
+

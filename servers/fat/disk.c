@@ -1,65 +1,21 @@
 /*
- * The FAT server's disk (disk.h): the blk protocol's client side and the
- * partition the volume lies in. Transfers go through the shared region:
- * at most its data pages per submit, cut into ring entries of
- * DISK_ENTRY_MAX bytes, so that a large read is a few submits of several
- * entries each rather than one small request after another.
+ * The FAT server's disk (disk.h): the partition the volume lies in, on a
+ * disk opened with the SDK's blk client (pith/blkdev.h), whose region of
+ * DISK_DATA_PAGES makes a large read a few submits of several entries
+ * each rather than one small request after another.
  */
 #include "disk.h"
 
-#include <string.h>
-
 #include "gpt.h"
 #include "pith/pith.h"
-#include "pith/proto/blk.h"
-#include "pith/vm.h"
-
-#define REGION_BYTES ((uint64_t)DISK_DATA_PAGES * PITH_PAGE_SIZE)
-
-_Static_assert(REGION_BYTES / DISK_ENTRY_MAX <= PITH_BLK_RING_SIZE,
-	       "a submit's entries fit the ring");
-_Static_assert(DISK_ENTRY_MAX / PITH_BLK_SECTOR <= PITH_BLK_MAX_SECTORS,
-	       "an entry is within the driver's limit");
-_Static_assert(1 + DISK_DATA_PAGES <= PITH_BLK_REGION_PAGES,
-	       "the region is within the protocol's");
 
 /* Sectors [lba, lba + count) of the whole disk, to or from buf. */
 static enum pith_error transfer(struct fat_disk *d, uint32_t op, uint64_t lba,
 				uint32_t count, uint8_t *buf)
 {
-	const uint32_t ss = d->sector_size;
-	const uint32_t per_submit = (uint32_t)(REGION_BYTES / ss);
-	const uint32_t per_entry = DISK_ENTRY_MAX / ss;
-
-	if (lba > d->sectors || count > d->sectors - lba)
-		return PITH_E_RANGE;
-	while (count) {
-		uint32_t n = count < per_submit ? count : per_submit;
-		unsigned e = 0;
-		enum pith_error err;
-
-		if (op == PITH_BLK_WRITE)
-			memcpy(d->data, buf, (size_t)n * ss);
-		for (uint32_t s = 0; s < n; s += per_entry, e++)
-			d->ring[e] = (struct pith_blk_request){
-				.op = op,
-				.count = n - s < per_entry ? n - s : per_entry,
-				.sector = lba + s,
-				.offset = (uint64_t)s * ss,
-				.status = PITH_E_IO,
-			};
-		err = blk_submit(d->handle, 0, e);
-		for (unsigned i = 0; i < e && err == PITH_OK; i++)
-			err = (enum pith_error)d->ring[i].status;
-		if (err != PITH_OK)
-			return err;
-		if (op == PITH_BLK_READ)
-			memcpy(buf, d->data, (size_t)n * ss);
-		buf += (size_t)n * ss;
-		lba += n;
-		count -= n;
-	}
-	return PITH_OK;
+	return op == PITH_BLK_WRITE
+		       ? pith_blkdev_write(&d->blk, lba, count, buf)
+		       : pith_blkdev_read(&d->blk, lba, count, buf);
 }
 
 /* The engine's device: sectors of the partition. */
@@ -86,9 +42,9 @@ static enum pith_error dev_write(void *ctx, uint64_t lba, uint32_t count,
 
 static enum pith_error dev_flush(void *ctx)
 {
-	const struct fat_disk *d = ctx;
+	struct fat_disk *d = ctx;
 
-	return blk_flush(d->handle);
+	return pith_blkdev_flush(&d->blk);
 }
 
 void disk_fat_dev(struct fat_disk *d, struct fat_dev *dev)
@@ -169,7 +125,7 @@ static enum pith_error find_part(struct fat_disk *d, struct disk_choice c,
 
 	if (c.whole) {
 		d->start = 0;
-		d->count = d->sectors;
+		d->count = d->blk.sectors;
 		d->part = 0;
 		return PITH_OK;
 	}
@@ -178,7 +134,7 @@ static enum pith_error find_part(struct fat_disk *d, struct disk_choice c,
 		*why = "the GPT header cannot be read";
 		return err;
 	}
-	err = gpt_header(sec, d->sector_size, d->sectors, &h, why);
+	err = gpt_header(sec, d->sector_size, d->blk.sectors, &h, why);
 	if (err == PITH_OK)
 		err = find_entry(d, &h, c, &p, why);
 	if (err != PITH_OK)
@@ -189,45 +145,23 @@ static enum pith_error find_part(struct fat_disk *d, struct disk_choice c,
 	return PITH_OK;
 }
 
-static enum pith_error share_region(struct fat_disk *d, const char **why)
-{
-	uint64_t va;
-	enum pith_error err = pith_vm_map_new(
-		1 + DISK_DATA_PAGES, PITH_RIGHT_READ | PITH_RIGHT_WRITE, &va);
-
-	if (err != PITH_OK) {
-		*why = "no memory for the region";
-		return err;
-	}
-	d->ring = (volatile struct pith_blk_request *)va;
-	d->data = (uint8_t *)(va + PITH_PAGE_SIZE);
-	for (unsigned i = 0; i <= DISK_DATA_PAGES && err == PITH_OK; i++)
-		err = blk_attach(d->handle, i,
-				 pith_vm_frame(va + i * PITH_PAGE_SIZE));
-	if (err != PITH_OK)
-		*why = "the driver refused the region";
-	return err;
-}
-
 enum pith_error disk_open(struct fat_disk *d, pith_cptr_t blk, uint32_t which,
 			  struct disk_choice choice, const char **why)
 {
-	uint32_t flags = 0;
-	enum pith_error err = blk_open(blk, which, &d->handle, &d->sectors,
-				       &d->sector_size, &flags);
+	enum pith_error err =
+		pith_blkdev_open(&d->blk, blk, which, DISK_DATA_PAGES);
 
 	if (err != PITH_OK) {
-		*why = "the driver did not open the disk";
+		*why = "the driver did not open the disk, or refused the "
+		       "region";
 		return err;
 	}
-	d->read_only = flags & PITH_BLK_READ_ONLY;
-	if (d->sector_size < 512 || d->sector_size > FAT_SECTOR_MAX ||
+	d->sector_size = d->blk.sector_size;
+	d->read_only = d->blk.read_only;
+	if (d->sector_size > FAT_SECTOR_MAX ||
 	    (d->sector_size & (d->sector_size - 1)) != 0) {
 		*why = "a sector size the engine does not support";
 		return PITH_E_INVALID_ARGUMENT;
 	}
-	err = share_region(d, why);
-	if (err == PITH_OK)
-		err = find_part(d, choice, why);
-	return err;
+	return find_part(d, choice, why);
 }

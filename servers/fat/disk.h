@@ -12,17 +12,12 @@
 #include <stdint.h>
 
 #include "fat.h"
-#include "pith/blk.h"
-#include "pith/invoke.h"
+#include "pith/blkdev.h"
 
-#define DISK_DATA_PAGES 64     /* 256 KiB of data in the region */
-#define DISK_ENTRY_MAX	65536u /* bytes per ring entry */
+#define DISK_DATA_PAGES 64 /* 256 KiB of data in the region */
 
 struct fat_disk {
-	pith_cptr_t handle; /* the disk's capability from blk.open */
-	volatile struct pith_blk_request *ring;
-	uint8_t *data;
-	uint64_t sectors; /* the whole disk's */
+	struct pith_blkdev blk; /* the whole disk */
 	uint32_t sector_size;
 	bool read_only;
 	uint64_t start; /* the partition: first sector and size */

@@ -59,6 +59,12 @@ extern pith_cptr_t init_ep;
 bool namespace_dirs(struct server *s);
 void namespace_mount(const struct server *s);
 
+/* Before the machine goes off or restarts: every running file-system
+ * server with a mount writes what it holds to its device (fs.sync,
+ * called directly; an error is a line). A server that never answers
+ * holds the power-off up: `kill` it first. */
+void namespace_sync(void);
+
 /* Start (or start again) a server; false if it could not be. */
 bool server_start(struct server *s);
 /* Stop a server and take it down, with what it borrowed (its endpoint

@@ -11,6 +11,7 @@
 
 #include "lib/string.h"
 #include "pith/fs.h"
+#include "pith/proto/fs.h"
 #include "pith/proto/vfs.h"
 #include "pith/vm.h"
 
@@ -118,4 +119,19 @@ void namespace_mount(const struct server *s)
 			    pith_error_name(err));
 	else
 		pith_printf("init: %s mounted on %s\n", s->m->name, path);
+}
+
+void namespace_sync(void)
+{
+	for (unsigned i = 0; i < nservers; i++) {
+		const struct server *s = &servers[i];
+		enum pith_error err;
+
+		if (!s->m->mount[0] || s->state != SERVER_RUNNING)
+			continue;
+		err = fs_sync(s->service);
+		if (err != PITH_OK)
+			pith_printf("init: %s: sync: %s\n", s->m->name,
+				    pith_error_name(err));
+	}
 }

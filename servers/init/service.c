@@ -83,6 +83,7 @@ static enum pith_error do_reboot(struct pith_request *rq)
 {
 	if (!is_client(rq) || !(rq->badge & BADGE_POWER))
 		return PITH_E_MISSING_RIGHTS;
+	namespace_sync();
 	return power_reboot();
 }
 
@@ -90,6 +91,7 @@ static enum pith_error do_poweroff(struct pith_request *rq)
 {
 	if (!is_client(rq) || !(rq->badge & BADGE_POWER))
 		return PITH_E_MISSING_RIGHTS;
+	namespace_sync();
 	return power_off();
 }
 

@@ -18,6 +18,8 @@ import hashlib
 import os
 import subprocess
 
+import pithqemu
+
 SECTOR = 512
 PART_START = 2048
 DISK_MIB = 48  # mkfs.fat makes >= 65525 clusters of one sector from this
@@ -58,21 +60,10 @@ def run(cmd, check=False):
                           stderr=subprocess.STDOUT, check=check)
 
 
-def partition(image):
-    """(first, last) sector of the image's GPT partition 1."""
-    first = last = None
-    for line in run(["sgdisk", "-i", "1", image]).stdout.decode().splitlines():
-        if line.startswith("First sector:"):
-            first = int(line.split()[2])
-        if line.startswith("Last sector:"):
-            last = int(line.split()[2])
-    return first, last
-
-
 def extract(image, out):
     """Partition 1 of `image` as a file of its own: fsck.fat has no offset
     option."""
-    first, last = partition(image)
+    first, last = pithqemu.gpt_partition(image)
     if first is None or last is None:
         return False
     with open(image, "rb") as f, open(out, "wb") as o:
@@ -108,14 +99,9 @@ class FatDisks:
         run_.workdir = workdir
         run_.path = os.path.join(workdir, "fat.img")
         run_.transcript = None
-        with open(run_.path, "wb") as f:
-            f.truncate(DISK_MIB << 20)
-        run(["sgdisk", "-o", "-n", f"1:{PART_START}:0", "-t", "1:0700",
-             run_.path], check=True)
-        first, last = partition(run_.path)
-        run(["mkfs.fat", "-F", "32", "-S", str(SECTOR), "-s", "1",
-             "-n", "PITHTEST", f"--offset={first}", run_.path,
-             str((last - first + 1) * SECTOR // 1024)], check=True)
+        first, _ = pithqemu.make_fat32_disk(run_.path, DISK_MIB,
+                                            label="PITHTEST",
+                                            start=PART_START)
         run_.bad = os.path.join(workdir, "fat16.img")
         with open(run_.bad, "wb") as f:
             f.truncate(BAD_MIB << 20)

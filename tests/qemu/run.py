@@ -35,6 +35,7 @@ import pithqemu  # noqa: E402  pylint: disable=wrong-import-position
 import shell_case  # noqa: E402  pylint: disable=wrong-import-position
 import blk_case  # noqa: E402  pylint: disable=wrong-import-position
 import fat_case  # noqa: E402  pylint: disable=wrong-import-position
+import fsbench_case  # noqa: E402  pylint: disable=wrong-import-position
 
 ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
 TEST_LINE = re.compile(r"^TEST (\S+) (PASS|FAIL)(?: (.*))?$")
@@ -522,6 +523,36 @@ CASES.append(Case(
                r"BENCH fat_virtio_read [1-9][0-9]* cycles/MiB",
                r"debug: shutdown requested by '[^']*' with status 0"],
     tests=99, timeout=600))
+
+
+# The storage benchmarks (docs/benchmarks.md), small: tools/bench --suite
+# storage boots the same system with a 64 MiB file.
+FSBENCH_FILES = ["user/init", "user/pci", "user/virtio-blk", "user/vfs",
+                 "user/ramfs", "user/fat", "user/fsbench",
+                 os.path.join(ROOT, "tests/qemu/user/fsbench/"
+                              "fsbench.manifest")]
+CASES.append(Case(
+    "fsbench",
+    "The storage benchmark program with 4 MiB and 50 small files: raw "
+    "writes and reads of a virtio disk through the SDK's blk client, the "
+    "same through the VFS on the FAT32 volume of a second virtio disk, "
+    "small files made, stated and unlinked on FAT and on ramfs. Every "
+    "byte read is checked; each figure must be printed. fsbench ends "
+    "with init's poweroff without a sync of its own: fsck.fat -n must "
+    "find the volume clean after the run, so poweroff synced the file "
+    "systems. The figures are not checked.",
+    cmdline="init=init init.manifest=fsbench.manifest",
+    initrd_files=FSBENCH_FILES,
+    script=fsbench_case.FsbenchDisks(mib=4),
+    expect=["init: disk mounted on /disk", "fsbench: done, 0 failures"],
+    expect_re=[r"(?m)^BENCH %s [1-9][0-9]*(\.[0-9])? (cycles|cycles/MiB|x)"
+               % name
+               for name in ("fs_raw_write", "fs_raw_read", "fs_fat_write",
+                            "fs_fat_read", "fs_fat_write_vs_raw",
+                            "fs_fat_read_vs_raw", "fs_fat_create",
+                            "fs_fat_stat", "fs_fat_unlink", "fs_ram_create",
+                            "fs_ram_stat", "fs_ram_unlink")],
+    tests=13, exit_code=0, timeout=300))
 
 
 def esp_files(build, case, workdir):

@@ -4,6 +4,7 @@
  * character classes, standard output through its hook, malloc and its
  * checks, assert, exit and abort. The SDK underneath is env.c's.
  */
+#undef NDEBUG /* the release preset's: the assert cases need assert */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
