@@ -258,6 +258,15 @@ enum pith_error pith_alloc_use_untyped(const pith_cptr_t *untyped, unsigned n)
 	return PITH_OK;
 }
 
+enum pith_error pith_alloc_add_untyped(pith_cptr_t untyped)
+{
+	setup();
+	if (a.nuntyped == PITH_ALLOC_UNTYPED_MAX)
+		return PITH_E_RANGE;
+	add_untyped(untyped);
+	return PITH_OK;
+}
+
 unsigned pith_alloc_untyped(pith_cptr_t *untyped, unsigned max)
 {
 	setup();

@@ -303,7 +303,17 @@ static struct heap_block *grow(struct heap *h, size_t need)
 	return first_block(a);
 }
 
-/* Make the arena a spare if its only block, b, is free and it is not the
+/* A region the heap no longer uses: a spare, unless the provider takes
+ * its memory back whole (keep() says no). */
+static void retire(struct heap *h, struct heap_region *r)
+{
+	if (h->pages.keep && !h->pages.keep(h->pages.ctx, r, r->size))
+		h->pages.unmap(h->pages.ctx, r, r->size);
+	else
+		region_push(&h->spares, r, MAGIC_SPARE);
+}
+
+/* Retire the arena if its only block, b, is free and it is not the
  * heap's last arena. */
 static void shrink(struct heap *h, struct heap_region *a, struct heap_block *b)
 {
@@ -312,7 +322,7 @@ static void shrink(struct heap *h, struct heap_region *a, struct heap_block *b)
 		return;
 	bin_remove(h, b);
 	region_unlink(&h->arenas, a);
-	region_push(&h->spares, a, MAGIC_SPARE);
+	retire(h, a);
 }
 
 /* Free the block in use b (of arena a, if it may be the arena's last
@@ -415,7 +425,7 @@ static void *alloc_large(struct heap *h, size_t size, size_t align)
 static void free_large(struct heap *h, struct heap_region *l)
 {
 	region_unlink(&h->large, l);
-	region_push(&h->spares, l, MAGIC_SPARE);
+	retire(h, l);
 }
 
 /* ---- checking a pointer ------------------------------------------------ */

@@ -20,11 +20,12 @@
  *  - Large requests (HEAP_LARGE bytes or more) get a region of their own.
  *  - Regions are kept, not given back: a freed large block's region, and
  *    an arena that becomes wholly free (unless it is the last one),
- *    become spares, and the next arena or large block takes the smallest
- *    spare it fits in before it asks the provider for pages. In Pith a
- *    frame's memory returns to its untyped block only once everything
- *    made from the block is gone, so pages given back would be lost to
- *    the program; kept, they are used again. The heap never holds more
+ *    become spares (unless the provider's keep() says a region's memory
+ *    goes back whole when it is unmapped: then it is unmapped at once), and the
+ * next arena or large block takes the smallest spare it fits in before it asks
+ * the provider for pages. In Pith a frame's memory returns to its untyped block
+ * only once everything made from the block is gone, so pages given back would
+ * be lost to the program; kept, they are used again. The heap never holds more
  *    than it once used at its peak. When the provider has no more pages,
  *    the spares go back to it (they may hold what it lacks: slots, or
  *    room in the address space) and it is asked once more; heap_trim()
@@ -63,6 +64,10 @@ struct heap_pages {
 	/* Give back a whole region that map() returned, with its size. */
 	void (*unmap)(void *ctx, void *p, size_t bytes);
 	void *ctx;
+	/* Should a region the heap no longer uses be kept as a spare?
+	 * false: unmap() it at once (its memory goes back whole, so nothing
+	 * is lost). NULL: keep every one. */
+	bool (*keep)(void *ctx, void *p, size_t bytes);
 };
 
 /* What heap_free() and heap_realloc() say about the pointer they get. */
@@ -90,9 +95,10 @@ struct heap {
 
 /* A static initializer for an empty heap on the provider's functions
  * and context (struct heap_pages). */
-#define HEAP_INITIALIZER(map_, unmap_, ctx_)                                   \
+#define HEAP_INITIALIZER(map_, unmap_, ctx_, keep_)                            \
 	{                                                                      \
-		.pages = {map_, unmap_, ctx_}, .next_arena = HEAP_ARENA_MIN    \
+		.pages = {map_, unmap_, ctx_, keep_},                          \
+		.next_arena = HEAP_ARENA_MIN                                   \
 	}
 
 /* What a heap holds now (for tests and statistics). */

@@ -11,8 +11,8 @@
 #include "heap.h"
 #include "libc.h"
 
-static struct heap heap =
-	HEAP_INITIALIZER(libc_pages_map, libc_pages_unmap, NULL);
+static struct heap heap = HEAP_INITIALIZER(libc_pages_map, libc_pages_unmap,
+					   NULL, libc_pages_keep);
 
 /* free() or realloc() was given something that is not a block in use:
  * say so and end the program, before the heap is damaged further. */

@@ -18,6 +18,8 @@
  * which the disk's entries fail with PITH_E_IO and the disk is not used
  * again.
  */
+#include <stdlib.h>
+
 #include "ahci.h"
 #include "pith/pith.h"
 #include "pith/proto/blk.h"
@@ -93,7 +95,9 @@ struct disk {
 static const char *name = "ahci";
 static pith_cptr_t pci, ntfn, watch_ntfn, irq;
 static volatile uint8_t *abar;
-static struct disk disks[PORTS_MAX];
+/* The first ndisks are the disks found, each allocated when its port is
+ * set up (one more may be a failed try's, used again). */
+static struct disk *disks[PORTS_MAX];
 static unsigned ndisks;
 static uint64_t tsc_per_ms;
 
@@ -195,8 +199,12 @@ static bool identify(struct disk *d)
 static struct disk *port_setup(unsigned i)
 {
 	volatile uint8_t *p = abar + 0x100 + 0x80 * (size_t)i;
-	struct disk *d = &disks[ndisks];
+	struct disk *d;
 	uint64_t va, pa[2];
+
+	if (!disks[ndisks] && !(disks[ndisks] = malloc(sizeof(*d))))
+		return NULL;
+	d = disks[ndisks];
 
 	/* After the HBA reset the link comes up again once the device is
 	 * powered and spun up (a short, bounded wait: no device, no link). */
@@ -370,7 +378,7 @@ static void complete(struct disk *d)
 static void on_irq(void)
 {
 	for (unsigned i = 0; i < ndisks; i++) {
-		struct disk *d = &disks[i];
+		struct disk *d = disks[i];
 
 		if (d->busy && d->deadline && !(rd(d->regs, P_CI) & 1))
 			complete(d);
@@ -381,7 +389,7 @@ static void on_irq(void)
 static void timed_out(void)
 {
 	for (unsigned i = 0; i < ndisks; i++) {
-		struct disk *d = &disks[i];
+		struct disk *d = disks[i];
 
 		if (!d->busy || !d->deadline || rdtsc() < d->deadline)
 			continue;
@@ -420,7 +428,7 @@ static void watchdog(uint64_t arg)
 		while (waiting && !late) {
 			waiting = false;
 			for (unsigned i = 0; i < ndisks; i++) {
-				uint64_t dl = disks[i].deadline;
+				uint64_t dl = disks[i]->deadline;
 
 				waiting |= dl != 0;
 				late |= dl != 0 && rdtsc() >= dl;
@@ -438,8 +446,8 @@ static void watchdog(uint64_t arg)
 static struct disk *by_handle(const struct pith_request *rq)
 {
 	for (unsigned i = 0; i < ndisks; i++)
-		if (disks[i].owner && rq->badge == disks[i].handle)
-			return &disks[i];
+		if (disks[i]->owner && rq->badge == disks[i]->handle)
+			return disks[i];
 	return NULL;
 }
 
@@ -480,7 +488,7 @@ static enum pith_error do_open(struct pith_request *rq, uint32_t index,
 		return PITH_E_RANGE;
 	if (rq->badge == 0 || (rq->badge & HANDLE_BADGE))
 		return PITH_E_ILLEGAL_OPERATION;
-	d = &disks[index];
+	d = disks[index];
 	if (d->broken)
 		return PITH_E_IO;
 	if ((d->owner && d->owner != rq->badge) || d->busy)

@@ -18,6 +18,8 @@
  * BARs, the bridge windows and the MSI and MSI-X capabilities are
  * refused (config.h).
  */
+#include <stdlib.h>
+
 #include "config.h"
 #include "lib/string.h"
 #include "pith/pith.h"
@@ -54,11 +56,11 @@ struct block {
 	uint64_t va[BLOCK_PAGES]; /* our own mapping (MSI-X tables); 0 */
 };
 
-static struct block blocks[BLOCKS_MAX];
+static struct block *blocks[BLOCKS_MAX]; /* each allocated when given */
 static unsigned nblocks;
 static pith_cptr_t init_ep; /* init's devices protocol */
 
-static struct function funcs[DEVICES_MAX];
+static struct function *funcs[DEVICES_MAX]; /* each allocated when found */
 static unsigned nfuncs;
 static pith_cptr_t ports;
 static const char *name = "pci";
@@ -138,7 +140,13 @@ static void add_function(unsigned bus, unsigned dev, unsigned fn, uint8_t *seen)
 			    name, DEVICES_MAX, bus, dev, fn);
 		return;
 	}
-	f = &funcs[nfuncs++];
+	f = malloc(sizeof(*f));
+	if (!f) {
+		pith_printf("%s: no memory for %02x:%02x.%x: ignored\n", name,
+			    bus, dev, fn);
+		return;
+	}
+	funcs[nfuncs++] = f;
 	*f = (struct function){
 		.bus = (uint8_t)bus, .dev = (uint8_t)dev, .fn = (uint8_t)fn};
 	for (unsigned off = 0; off < PCI_CFG_SIZE; off += 4) {
@@ -184,8 +192,8 @@ static uint32_t class_of(const struct function *f)
 static struct function *claimed(const struct pith_request *rq)
 {
 	for (unsigned i = 0; i < nfuncs; i++)
-		if (rq->badge && funcs[i].owner == rq->badge)
-			return &funcs[i];
+		if (rq->badge && funcs[i]->owner == rq->badge)
+			return funcs[i];
 	return NULL;
 }
 
@@ -199,7 +207,7 @@ static enum pith_error do_device(struct pith_request *rq, uint32_t index,
 	(void)rq;
 	if (index >= nfuncs)
 		return PITH_E_RANGE;
-	f = &funcs[index];
+	f = funcs[index];
 	*address = address_of(f);
 	*vendor = (uint16_t)pci_cfg_get(f->cfg, PCI_VENDOR, 2);
 	*device = (uint16_t)pci_cfg_get(f->cfg, PCI_DEVICE_ID, 2);
@@ -232,7 +240,7 @@ static enum pith_error do_claim(struct pith_request *rq, uint16_t vendor,
 	if (!rq->badge)
 		return PITH_E_ILLEGAL_OPERATION;
 	for (unsigned i = 0; i < nfuncs; i++) {
-		struct function *f = &funcs[i];
+		struct function *f = funcs[i];
 
 		if ((f->owner && f->owner != rq->badge) ||
 		    !matches(f, vendor, device, class, class_mask))
@@ -291,7 +299,7 @@ static enum pith_error block_for(uint64_t paddr, uint64_t size,
 	enum pith_error err;
 
 	for (unsigned i = 0; i < nblocks; i++) {
-		struct block *b = &blocks[i];
+		struct block *b = blocks[i];
 
 		if (paddr >= b->paddr && paddr - b->paddr < (1ULL << b->bits)) {
 			*out = b;
@@ -303,6 +311,8 @@ static enum pith_error block_for(uint64_t paddr, uint64_t size,
 	base = paddr & ~((1ULL << bits) - 1);
 	if (nblocks == BLOCKS_MAX || !init_ep)
 		return PITH_E_EXHAUSTED;
+	if (!blocks[nblocks] && !(blocks[nblocks] = malloc(sizeof(**out))))
+		return PITH_E_NOT_ENOUGH_MEMORY;
 	err = pith_slot_alloc(&slot);
 	if (err != PITH_OK)
 		return err;
@@ -314,7 +324,7 @@ static enum pith_error block_for(uint64_t paddr, uint64_t size,
 		pith_slot_free(slot);
 		return err;
 	}
-	*out = &blocks[nblocks++];
+	*out = blocks[nblocks++];
 	**out = (struct block){.paddr = base, .bits = bits, .untyped = slot};
 	return PITH_OK;
 }
@@ -347,10 +357,10 @@ static enum pith_error frame_at(struct block *b, uint64_t paddr,
 static bool shared_page(const struct function *f, uint64_t paddr)
 {
 	for (unsigned i = 0; i < nfuncs; i++) {
-		if (&funcs[i] == f)
+		if (funcs[i] == f)
 			continue;
 		for (unsigned j = 0; j < PCI_BARS_MAX; j++) {
-			const struct pci_bar *o = &funcs[i].bars[j];
+			const struct pci_bar *o = &funcs[i]->bars[j];
 
 			if ((o->kind == PCI_BAR_MEM32 ||
 			     o->kind == PCI_BAR_MEM64) &&

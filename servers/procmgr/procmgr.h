@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pith/borrow.h"
 #include "pith/pith.h"
-#include "pith/pool.h"
 #include "pith/proto/procmgr.h"
 #include "pith/server.h"
 
@@ -34,10 +34,8 @@
 #define QUOTA_BITS_DEFAULT 18 /* 256 KiB */
 #define QUOTA_BITS_BENCH   22 /* 4 MiB: the benchmark program */
 /* Memory borrowed from init: blocks of at least this size (smaller
- * ones would mean a loan for nearly every spawn), at most this many at
- * once. */
+ * ones would mean a loan for nearly every spawn). */
 #define BORROW_MIN_BITS	   20 /* 1 MiB */
-#define BORROWED_MAX	   64
 /* Programs run below every server, so that a busy one never keeps the
  * shell or the drivers from running. */
 #define PROGRAM_PRIORITY   50
@@ -76,14 +74,9 @@ struct procmgr {
 	uint64_t own;	   /* procmgr's own untyped block */
 	unsigned priority; /* of programs */
 	uint64_t tsc_khz;
-	struct pith_pool pool; /* programs' memory (memory.c) */
-	/* Roots of the pool that init lent, each given back as soon as it
-	 * is wholly free again. */
-	struct {
-		pith_cptr_t slot;
-		unsigned bits;
-	} borrowed[BORROWED_MAX];
-	unsigned nborrowed;
+	/* Programs' memory (memory.c): a pool of blocks, fed by loans
+	 * from init, each given back as soon as it is wholly free again. */
+	struct pith_borrow mem;
 };
 
 extern struct procmgr pm;

@@ -7,14 +7,18 @@
  * SLOTS_KEPT, since every page's frame takes a slot. Those pages are
  * its quota: a write past them fails with PITH_E_NO_SPACE, and statfs
  * counts 4 KiB blocks: those pages, and those free, all of which a
- * write can fill.
+ * write can fill. Given init's capability and a `borrow=`, it takes more
+ * pages as files grow, from a heap that borrows from init, and gives
+ * them back as files shrink (grow.c); statfs then counts the pages its
+ * free slots could still hold, which init may not all lend.
  *
- * Capabilities: `service`, where the VFS calls it.
+ * Capabilities: `service`, where the VFS calls it; `init`, to borrow.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "pith/alloc.h"
 #include "pith/fsbuf.h"
 #include "pith/pith.h"
@@ -91,10 +95,14 @@ static enum pith_error do_lookup(struct pith_request *rq, uint64_t dir,
 
 static enum pith_error do_release(struct pith_request *rq, uint64_t node)
 {
+	enum pith_error err;
+
 	(void)rq;
 	if (node == ramfs_root(&store))
 		return PITH_OK; /* referenced for ever */
-	return ramfs_release(&store, node);
+	err = ramfs_release(&store, node);
+	grow_trim(&store); /* an unlinked file's last reference */
+	return err;
 }
 
 static enum pith_error do_read(struct pith_request *rq, uint64_t node,
@@ -130,6 +138,8 @@ static enum pith_error do_write(struct pith_request *rq, uint64_t node,
 
 	(void)rq;
 	*done = 0;
+	if (err == PITH_OK) /* pages it may need: partial ones at both ends */
+		grow_reserve(&store, len / RAMFS_PAGE + 2);
 	while (err == PITH_OK && *done < len) {
 		uint8_t *p =
 			pith_fsbuf_at(&buf, offset + *done, len - *done, &n);
@@ -177,6 +187,7 @@ static enum pith_error do_unlink(struct pith_request *rq, uint64_t dir,
 	(void)rq;
 	if (err == PITH_OK)
 		err = ramfs_unlink(&store, dir, name_a, name_len);
+	grow_trim(&store);
 	return err;
 }
 
@@ -192,32 +203,39 @@ static enum pith_error do_rename(struct pith_request *rq, uint64_t from_dir,
 	if (err == PITH_OK)
 		err = ramfs_rename(&store, from_dir, name_a, from_len, to_dir,
 				   name_b, to_len);
+	grow_trim(&store); /* a file it replaced */
 	return err;
 }
 
 static enum pith_error do_truncate(struct pith_request *rq, uint64_t node,
 				   uint64_t size)
 {
+	enum pith_error err = ramfs_truncate(&store, node, size);
+
 	(void)rq;
-	return ramfs_truncate(&store, node, size);
+	grow_trim(&store);
+	return err;
 }
 
 static enum pith_error do_readdir(struct pith_request *rq, uint64_t dir,
 				  uint64_t cookie, uint32_t max, uint64_t *next,
 				  uint32_t *count, uint32_t *used)
 {
-	static uint8_t tmp[PITH_FS_BUFFER_PAGES * 4096 / 4];
 	enum pith_error err;
+	uint8_t *tmp = NULL; /* from the heap: no 64 KiB kept for it */
 
 	(void)rq;
-	if (max > sizeof(tmp))
-		max = sizeof(tmp);
+	if (max > PITH_FS_BUFFER_PAGES * 4096 / 4)
+		max = PITH_FS_BUFFER_PAGES * 4096 / 4;
 	err = pith_fsbuf_check(&buf, 0, max);
+	if (err == PITH_OK && !(tmp = malloc(max)))
+		err = PITH_E_NOT_ENOUGH_MEMORY;
 	if (err == PITH_OK)
 		err = ramfs_readdir(&store, dir, cookie, tmp, max, next, count,
 				    used);
 	if (err == PITH_OK)
 		pith_fsbuf_copy(&buf, 0, tmp, *used, false);
+	free(tmp);
 	return err;
 }
 
@@ -232,8 +250,8 @@ static enum pith_error do_statfs(struct pith_request *rq, uint64_t *block_size,
 {
 	(void)rq;
 	*block_size = RAMFS_PAGE;
-	*blocks = store.pages_max;
-	*free_blocks = store.pages_max - store.pages;
+	*blocks = grow_capacity(&store);
+	*free_blocks = *blocks - store.pages;
 	return PITH_OK;
 }
 
@@ -299,6 +317,7 @@ int main(int argc, char **argv)
 	if (!srv.ep || ramfs_init(&store) != PITH_OK)
 		return 1;
 	store.clock = clock_ns;
+	grow_setup();
 	add_pages();
 	pith_server_run(&srv);
 }

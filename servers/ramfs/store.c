@@ -100,6 +100,30 @@ void ramfs_add_pages(struct ramfs_store *s, void *mem, uint64_t n)
 	s->pages_max += n;
 }
 
+bool ramfs_take_pages(struct ramfs_store *s, void *mem, uint64_t n)
+{
+	uint8_t *lo = mem, *hi = lo + n * RAMFS_PAGE, *p, *next, *prev = NULL;
+	uint64_t spare = 0;
+
+	for (p = s->spare; p; p = next) {
+		memcpy(&next, p, sizeof(next));
+		spare += p >= lo && p < hi;
+	}
+	if (spare < n)
+		return false; /* some are in files */
+	for (p = s->spare; p; p = next) {
+		memcpy(&next, p, sizeof(next));
+		if (p < lo || p >= hi)
+			prev = p;
+		else if (prev)
+			memcpy(prev, &next, sizeof(next));
+		else
+			s->spare = next;
+	}
+	s->pages_max -= n;
+	return true;
+}
+
 static void free_pages(struct ramfs_store *s, struct ramfs_node *n,
 		       uint64_t from)
 {

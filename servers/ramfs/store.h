@@ -56,6 +56,10 @@ enum pith_error ramfs_init(struct ramfs_store *s);
 /* Give the store n data pages at mem (n * RAMFS_PAGE bytes, which stay
  * the store's): files can hold that many pages more. */
 void ramfs_add_pages(struct ramfs_store *s, void *mem, uint64_t n);
+
+/* Take back n pages at mem given by ramfs_add_pages, if none of them is
+ * in a file; false (and nothing changes) if any is. */
+bool ramfs_take_pages(struct ramfs_store *s, void *mem, uint64_t n);
 uint64_t ramfs_root(const struct ramfs_store *s);
 
 /* The node a number names, or NULL. */

@@ -247,6 +247,24 @@ def used_line(name):
                       rf"(?P<{name}>\d+) KiB, free \d+ KiB$")
 
 
+def ramfs_row(name):
+    """ramfs's line of ps, its memory kept as `name`."""
+    return re.compile(rf"^\s*\d+\s+ramfs\s+running\s+(?P<{name}>\d+) KiB")
+
+
+def grew(before, after, kib):
+    """ramfs's memory `after` is at least `kib` more than `before`."""
+    return lambda v: None if int(v[after]) >= int(v[before]) + kib else \
+        (f"ps: ramfs holds {v[after]} KiB with the files, {v[before]} KiB "
+         "before: it did not borrow")
+
+
+def same_kib(before, after, what):
+    return lambda v: None if v[before] == v[after] else \
+        (f"{what}: {v[after]} KiB after the files went, {v[before]} KiB "
+         "before: memory borrowed for them was kept")
+
+
 def same_pid(a, b):
     return lambda v: None if v[a] == v[b] else \
         f"pid {v[b]} where {v[a]} was expected"
@@ -345,7 +363,28 @@ STEPS = [
     Step([], "ls\r"),
     Step([re.compile(r"^21\s+notes$"), re.compile(r"^21\s+moved$")],
          "cat moved\r"),
-    Step([re.compile(r"^hello from the shell$")], "rm notes nothere\r"),
+    # ramfs's memory=128K holds less than these files: its heap borrows
+    # from init for their pages (borrow=), and gives it all back once
+    # they are gone (docs/vfs.md, "ramfs")
+    Step([re.compile(r"^hello from the shell$")], "mem\r"),
+    Step([used_line("used_files")], "ps\r"),
+    Step([ramfs_row("ramfs_before")], "ls /initrd/ktest\r"),
+    Step([re.compile(r"^\s*(?P<ktest>\d+)\s+/initrd/ktest$")],
+         "cp /initrd/ktest /big\r"),
+    Step([], "cp /big /big2\r"),
+    Step([], "cp /initrd/manifest /m\r"),
+    Step([], "ls /big\r"),
+    Step([lambda v: re.compile(rf"^\s*{v['ktest']}\s+/big$")],
+         "ls /big2\r"),
+    Step([lambda v: re.compile(rf"^\s*{v['ktest']}\s+/big2$")], "cat /m\r"),
+    Step(["# The system's servers, started by init"], "ps\r"),
+    Step([ramfs_row("ramfs_files")], "rm /big /big2 /m\r",
+         check=grew("ramfs_before", "ramfs_files", 512)),
+    Step([], "ps\r"),
+    Step([ramfs_row("ramfs_after")], "mem\r",
+         check=same_kib("ramfs_before", "ramfs_after", "ps: ramfs")),
+    Step([used_line("used_files_after")], "rm notes nothere\r",
+         check=same_kib("used_files", "used_files_after", "mem: used")),
     Step(["rm: nothere: PITH_E_NOT_FOUND"], "cat notes\r"),
     Step(["cat: notes: PITH_E_NOT_FOUND"], "cd ..\r"),
     Step([], "rm ada\r"),

@@ -78,6 +78,11 @@ enum pith_error pith_alloc_object_into(uint64_t type, uint64_t size_bits,
  * keeps a block for its own use by leaving it out. */
 enum pith_error pith_alloc_use_untyped(const pith_cptr_t *untyped, unsigned n);
 
+/* Make objects from one more untyped capability, tried after the others
+ * (memory borrowed for good, pith/borrow.h). PITH_E_RANGE if
+ * PITH_ALLOC_UNTYPED_MAX are in use already. */
+enum pith_error pith_alloc_add_untyped(pith_cptr_t untyped);
+
 /* The untyped capabilities in use: up to `max` of them into untyped[];
  * returns how many there are (to restore them later). */
 unsigned pith_alloc_untyped(pith_cptr_t *untyped, unsigned max);

@@ -48,6 +48,14 @@ void libc_pages_unmap(void *ctx, void *p, size_t bytes)
 	free(p);
 }
 
+bool libc_pages_keep(void *ctx, void *p, size_t bytes)
+{
+	(void)ctx;
+	(void)p;
+	(void)bytes;
+	return true; /* as the program's own pages: unmapped, they are lost */
+}
+
 void env_console_reset(void)
 {
 	env_console_len = 0;

@@ -25,10 +25,15 @@
 struct provider {
 	size_t budget; /* pages it may still give */
 	bool leaky;    /* pages unmapped do not come back to the budget */
+	/* Pages it may lend once the budget is spent, as Pith's heap
+	 * borrows from init: such a region goes back whole when unmapped,
+	 * so keep() says not to keep it. */
+	size_t lend;
 	size_t maps, unmaps;
 	struct {
 		void *p;
 		size_t bytes;
+		bool lent;
 	} region[MAX_REGIONS];
 	size_t nregions;
 };
@@ -40,14 +45,21 @@ static void *map(void *ctx, size_t bytes)
 
 	assert_int_equal(bytes % HEAP_PAGE, 0);
 	assert_true(bytes > 0);
-	if (bytes / HEAP_PAGE > pv->budget || pv->nregions == MAX_REGIONS)
+	bool lent = bytes / HEAP_PAGE > pv->budget;
+
+	if ((lent && bytes / HEAP_PAGE > pv->lend) ||
+	    pv->nregions == MAX_REGIONS)
 		return NULL;
 	p = aligned_alloc(HEAP_PAGE, bytes);
 	assert_non_null(p);
 	memset(p, 0x5a, bytes); /* the heap must not expect zeroes */
-	pv->budget -= bytes / HEAP_PAGE;
+	if (lent)
+		pv->lend -= bytes / HEAP_PAGE;
+	else
+		pv->budget -= bytes / HEAP_PAGE;
 	pv->region[pv->nregions].p = p;
 	pv->region[pv->nregions].bytes = bytes;
+	pv->region[pv->nregions].lent = lent;
 	pv->nregions++;
 	pv->maps++;
 	return p;
@@ -61,14 +73,39 @@ static void unmap(void *ctx, void *p, size_t bytes)
 		if (pv->region[i].p != p)
 			continue;
 		assert_int_equal(pv->region[i].bytes, bytes);
-		pv->region[i] = pv->region[--pv->nregions];
-		if (!pv->leaky)
+		if (pv->region[i].lent)
+			pv->lend += bytes / HEAP_PAGE;
+		else if (!pv->leaky)
 			pv->budget += bytes / HEAP_PAGE;
+		pv->region[i] = pv->region[--pv->nregions];
 		pv->unmaps++;
 		free(p);
 		return;
 	}
 	fail_msg("unmap of %p, which is not a region that map() gave", p);
+}
+
+static bool keep(void *ctx, void *p, size_t bytes)
+{
+	struct provider *pv = ctx;
+
+	for (size_t i = 0; i < pv->nregions; i++) {
+		if (pv->region[i].p == p) {
+			assert_int_equal(pv->region[i].bytes, bytes);
+			return !pv->region[i].lent;
+		}
+	}
+	fail_msg("keep of %p, which is not a region that map() gave", p);
+	return true;
+}
+
+static size_t lent_regions(const struct provider *pv)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pv->nregions; i++)
+		n += pv->region[i].lent;
+	return n;
 }
 
 struct fixture {
@@ -79,7 +116,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct heap_pages pages = {map, unmap, &f->pv};
+	struct heap_pages pages = {map, unmap, &f->pv, keep};
 
 	assert_non_null(f);
 	f->pv.budget = SIZE_MAX;
@@ -320,6 +357,62 @@ static void test_spares_reused(void **state)
 		check(h);
 	}
 	assert_true(f->pv.maps < 12);
+}
+
+/* Regions the provider lent once its own pages ran out go back as soon
+ * as they are wholly free, never kept as spares; its own are kept. */
+static void test_lent_given_back(void **state)
+{
+	struct fixture *f = *state;
+	struct heap *h = &f->heap;
+	void *keepme, *p[300], *big;
+	struct heap_stats s;
+
+	f->pv.budget = 8; /* 32 KiB of its own, lost once mapped */
+	f->pv.leaky = true;
+	f->pv.lend = 1024; /* 4 MiB to lend */
+	assert_non_null(keepme = heap_alloc(h, 100, 0));
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 300; i++) /* 1.2 MiB: mostly lent */
+			assert_non_null(p[i] = heap_alloc(h, 4096, 0));
+		assert_non_null(big = heap_alloc(h, 3 * HEAP_LARGE + 100, 0));
+		assert_true(lent_regions(&f->pv) > 2);
+		memset(big, 7, 3 * HEAP_LARGE + 100);
+		check(h);
+		assert_int_equal(heap_free(h, big), HEAP_OK);
+		for (int i = 0; i < 300; i++)
+			assert_int_equal(heap_free(h, p[i]), HEAP_OK);
+		check(h);
+		heap_stats(h, &s);
+		assert_int_equal(s.used_blocks, 1);
+		assert_int_equal(s.large, 0);
+		/* every lent region went back but the arena that holds
+		 * keepme, if lent; no lent region is a spare */
+		assert_true(lent_regions(&f->pv) <= 1);
+		assert_true(f->pv.lend + lent_regions(&f->pv) * 64 >= 1024);
+		assert_int_equal(heap_free(h, big), HEAP_E_FOREIGN);
+	}
+	assert_int_equal(heap_free(h, keepme), HEAP_OK);
+	check(h);
+	heap_stats(h, &s);
+	assert_int_equal(s.used_blocks, 0);
+	assert_true(s.arenas <= 1);
+}
+
+/* Random allocations, frees and resizes with little memory of its own
+ * and more lent: every lent region that is wholly free has gone back. */
+static void random_run(struct fixture *f, uint64_t seed, int steps);
+
+static void test_random_lent(void **state)
+{
+	struct fixture *f = *state;
+
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		f->pv.budget = 16;
+		f->pv.leaky = true;
+		f->pv.lend = 256 + 64 * (size_t)seed;
+		random_run(f, seed * 0x165667b19e3779f9ull, 3000);
+	}
 }
 
 /* A spare serves an arena as well as a large block. */
@@ -640,6 +733,7 @@ static void random_run(struct fixture *f, uint64_t seed, int steps)
 	assert_true(s.arenas <= 1);
 	assert_int_equal(s.large, 0);
 	assert_int_equal(f->pv.nregions, s.arenas + s.spares);
+	assert_true(lent_regions(&f->pv) <= s.arenas); /* no lent spare */
 	heap_trim(h);
 	assert_int_equal(f->pv.nregions, s.arenas);
 }
@@ -681,6 +775,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spares_reused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spare_becomes_arena, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lent_given_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_random_lent, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spares_dropped, setup,
 						teardown),

@@ -4,9 +4,18 @@
  * borrow=1M. It checks the errors of lend and give_back, that a block
  * lent is an untyped of the size asked for that objects can be made
  * from, that giving it back takes those objects too (even from another
- * slot), and then borrows 1 MiB and keeps it until svtest kills it, to
- * see that init takes the block back.
+ * slot). Then its heap borrows (pith_heap_borrow(), pith/heap.h): an
+ * allocation larger than its memory=16K works on borrowed blocks, which
+ * all go back to init when it is freed. Then it borrows 1 MiB and keeps
+ * it until svtest kills it, to see that init takes the block back (and
+ * that the heap could not have kept anything: the loan takes the whole
+ * borrow=1M); with that held, the heap's next borrowing is refused, and
+ * malloc says ENOMEM.
  */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "pith/heap.h"
 #include "pith/pith.h"
 #include "pith/proto/init.h"
 
@@ -111,6 +120,63 @@ static void loan(pith_cptr_t init, pith_cptr_t slot, pith_cptr_t other)
 			     : "the moved block is still there");
 }
 
+/* Does the block hold the bytes fill() wrote? */
+static void fill(uint8_t *p, size_t n, uint8_t seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed + i * 7 + (i >> 12));
+}
+
+static bool filled(const uint8_t *p, size_t n, uint8_t seed)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (uint8_t)(seed + i * 7 + (i >> 12)))
+			return false;
+	return true;
+}
+
+/* The heap beyond its own 16 KiB: 600 KiB on borrowed blocks (loans of
+ * 512 and 256 KiB, within borrow=1M), all given back when freed. */
+static void heap(pith_cptr_t init)
+{
+	const size_t big = 600 << 10;
+	uint8_t *p = malloc(big);
+	uint64_t held = 0;
+
+	check("heap_own_memory_only", !p && errno == ENOMEM,
+	      "600 KiB from memory=16K without borrowing");
+	free(p);
+	check("heap_borrow_setup",
+	      pith_heap_borrow(0) == PITH_E_INVALID_ARGUMENT &&
+		      pith_heap_borrow(init) == PITH_OK &&
+		      pith_heap_borrowed() == 0,
+	      "pith_heap_borrow's answers");
+	p = malloc(big);
+	if (p)
+		fill(p, big, 3);
+	held = pith_heap_borrowed();
+	check("heap_borrows",
+	      p && filled(p, big, 3) && held >= big && held <= (1 << 20),
+	      !p ? "malloc of 600 KiB failed" : "wrong contents or figure");
+	free(p);
+	check("heap_gives_back", pith_heap_borrowed() == 0,
+	      "a borrowed block kept after free");
+	p = malloc(big); /* and again: borrowed anew */
+	check("heap_borrows_again", p && pith_heap_borrowed() == held,
+	      "a second borrowing");
+	free(p);
+}
+
+/* With the whole borrow=1M held, the heap's borrowing is refused:
+ * malloc returns NULL with ENOMEM, and the program goes on. */
+static void heap_refused(void)
+{
+	void *p = malloc(300 << 10);
+
+	check("heap_borrow_refused", !p && errno == ENOMEM,
+	      "300 KiB past the borrow limit");
+}
+
 int main(int argc, char **argv)
 {
 	pith_cptr_t init = pith_cap("init"), service = pith_cap("service");
@@ -126,6 +192,7 @@ int main(int argc, char **argv)
 	if (!failures) {
 		errors(init, slot);
 		loan(init, slot, other);
+		heap(init);
 	}
 	/* Borrow again and keep it, with something made from it: svtest
 	 * kills this server and checks that init takes the block back. */
@@ -134,6 +201,7 @@ int main(int argc, char **argv)
 		      pith_alloc_object_from(slot, PITH_OBJ_ENDPOINT, 0, &ep) ==
 			      PITH_OK,
 	      "no block to keep");
+	heap_refused();
 	pith_printf("lender: %u failures\n", failures);
 	pith_printf("lender: holding 1024 KiB\n");
 	for (;;)
