@@ -37,6 +37,23 @@ enum pith_error pith_fs_buffer(struct pith_fs *fs)
 	return PITH_OK;
 }
 
+/* A call through the directory found no buffer (PITH_E_NOT_MAPPED)
+ * though there is one: the VFS was restarted and init put a new handle
+ * in the directory's slot (docs/vfs.md, "Restarts"), which shares
+ * nothing yet. Attach the buffer to it; true if the call may be made
+ * again. */
+static bool attach_again(struct pith_fs *fs, enum pith_error err)
+{
+	if (err != PITH_E_NOT_MAPPED || !fs->buf)
+		return false;
+	for (unsigned i = 0; i < PITH_FILE_BUFFER_PAGES; i++)
+		if (vfs_attach(fs->dir, i,
+			       pith_vm_frame((uint64_t)fs->buf +
+					     i * 4096ULL)) != PITH_OK)
+			return false;
+	return true;
+}
+
 /* Put path at `at` of the buffer: its length in *len. */
 static enum pith_error put_path(struct pith_fs *fs, const char *path,
 				uint32_t at, uint32_t *len)
@@ -62,7 +79,10 @@ enum pith_error pith_fs_open(struct pith_fs *fs, const char *path,
 	if (err != PITH_OK)
 		return err;
 	*f = (struct pith_file){.fs = fs};
-	return vfs_open(fs->dir, len, flags, &f->cap, &f->type);
+	err = vfs_open(fs->dir, len, flags, &f->cap, &f->type);
+	if (attach_again(fs, err))
+		err = vfs_open(fs->dir, len, flags, &f->cap, &f->type);
+	return err;
 }
 
 enum pith_error pith_fs_stat(struct pith_fs *fs, const char *path,
@@ -73,8 +93,12 @@ enum pith_error pith_fs_stat(struct pith_fs *fs, const char *path,
 
 	if (err != PITH_OK)
 		return err;
-	return vfs_stat(fs->dir, len, &st->type, &st->size, &st->mtime,
-			&st->mount);
+	err = vfs_stat(fs->dir, len, &st->type, &st->size, &st->mtime,
+		       &st->mount);
+	if (attach_again(fs, err))
+		err = vfs_stat(fs->dir, len, &st->type, &st->size, &st->mtime,
+			       &st->mount);
+	return err;
 }
 
 enum pith_error pith_fs_mkdir(struct pith_fs *fs, const char *path)
@@ -82,7 +106,11 @@ enum pith_error pith_fs_mkdir(struct pith_fs *fs, const char *path)
 	uint32_t len;
 	enum pith_error err = put_path(fs, path, 0, &len);
 
-	return err != PITH_OK ? err : vfs_mkdir(fs->dir, len);
+	if (err == PITH_OK)
+		err = vfs_mkdir(fs->dir, len);
+	if (attach_again(fs, err))
+		err = vfs_mkdir(fs->dir, len);
+	return err;
 }
 
 enum pith_error pith_fs_unlink(struct pith_fs *fs, const char *path)
@@ -90,7 +118,11 @@ enum pith_error pith_fs_unlink(struct pith_fs *fs, const char *path)
 	uint32_t len;
 	enum pith_error err = put_path(fs, path, 0, &len);
 
-	return err != PITH_OK ? err : vfs_unlink(fs->dir, len);
+	if (err == PITH_OK)
+		err = vfs_unlink(fs->dir, len);
+	if (attach_again(fs, err))
+		err = vfs_unlink(fs->dir, len);
+	return err;
 }
 
 enum pith_error pith_fs_rename(struct pith_fs *fs, const char *from,
@@ -101,7 +133,11 @@ enum pith_error pith_fs_rename(struct pith_fs *fs, const char *from,
 
 	if (err == PITH_OK)
 		err = put_path(fs, to, a, &b);
-	return err != PITH_OK ? err : vfs_rename(fs->dir, a, b);
+	if (err == PITH_OK)
+		err = vfs_rename(fs->dir, a, b);
+	if (attach_again(fs, err))
+		err = vfs_rename(fs->dir, a, b);
+	return err;
 }
 
 enum pith_error pith_fs_statfs(struct pith_fs *fs, struct pith_statfs *out)

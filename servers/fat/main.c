@@ -30,6 +30,7 @@
 #include "disk.h"
 #include "fat.h"
 #include "pith/fsbuf.h"
+#include "pith/fsgate.h"
 #include "pith/pith.h"
 #include "pith/proto/fs.h"
 #include "pith/server.h"
@@ -41,6 +42,7 @@
 static struct fat fs;
 static struct fat_disk disk;
 static struct pith_fsbuf buf;
+static bool vfs_mounted;      /* the VFS's info came: pith/fsgate.h */
 static bool tried;	      /* the mount was attempted; state says how */
 static enum pith_error state; /* PITH_OK: mounted */
 static uint32_t root;
@@ -115,7 +117,7 @@ static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
 				 pith_cptr_t page)
 {
 	(void)rq;
-	return pith_fsbuf_attach(&buf, index, page);
+	return pith_fsbuf_replace(&buf, index, page); /* a new VFS's */
 }
 
 static enum pith_error do_info(struct pith_request *rq, char *fstype,
@@ -488,8 +490,11 @@ static enum pith_error start(void)
 
 int main(int argc, char **argv)
 {
-	static const struct pith_service services[] = {{fs_service, &ops}};
-	struct pith_server srv = {.services = services, .nservices = 1};
+	static const struct pith_service services[] = {
+		{pith_fs_gate, &vfs_mounted},
+		{fs_service, &ops},
+	};
+	struct pith_server srv = {.services = services, .nservices = 2};
 
 	srv.ep = pith_cap("service");
 	if (!srv.ep)

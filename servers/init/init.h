@@ -36,7 +36,11 @@ struct server {
 	enum server_state state;
 	unsigned restarts;
 	pith_cptr_t service; /* its endpoint (init keeps the original) */
-	pith_cptr_t held[MANIFEST_CAPS_MAX]; /* ports and IRQs it is given */
+	pith_cptr_t held[MANIFEST_CAPS_MAX]; /* ports, IRQs, dirs it is given */
+	/* Where manifest capability i went in its capability list: in its
+	 * CNode at proc.caps.start + at[i] (so init can put a new directory
+	 * handle there when the VFS was restarted). */
+	uint16_t at[MANIFEST_CAPS_MAX];
 	const void *image;
 	uint64_t image_size;
 	struct pith_process proc;
@@ -58,6 +62,13 @@ extern pith_cptr_t init_ep;
  * directory made if missing. */
 bool namespace_dirs(struct server *s);
 void namespace_mount(const struct server *s);
+/* Server s is gone (its process destroyed). If it is the VFS, every
+ * handle it minted is revoked (init's `dir=` handles among them). */
+void namespace_ended(struct server *s);
+/* Server s was started again: if it is the VFS, init mounts the file
+ * systems again and gives each running server new `dir=` handles (and
+ * `endpoint=vfs` capabilities) in the slots of the old ones. */
+void namespace_restarted(struct server *s);
 
 /* Before the machine goes off or restarts: every running file-system
  * server with a mount writes what it holds to its device (fs.sync,

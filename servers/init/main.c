@@ -46,7 +46,7 @@ static bool add_frames(unsigned *n, struct pith_slot_range r, uint64_t rights,
 }
 
 /* The capability list of a server, as its manifest line says. */
-static bool build_caps(const struct server *s, unsigned *n,
+static bool build_caps(struct server *s, unsigned *n,
 		       struct pith_spawn_args *args)
 {
 	const struct pith_bootinfo *bi = pith_bootinfo;
@@ -103,6 +103,7 @@ static bool build_caps(const struct server *s, unsigned *n,
 		}
 		if (*n == SPAWN_CAPS_MAX)
 			return false;
+		s->at[i] = (uint16_t)*n;
 		spawn_caps[(*n)++] = sc;
 	}
 	return true;
@@ -233,13 +234,17 @@ static void abandon(struct server *s)
 
 void server_ended(struct server *s, const char *why, bool failure)
 {
+	bool again = failure && s->restarts < s->m->restart_max;
+
 	server_stop(s);
+	s->state = SERVER_RESTARTING; /* not running while the namespace is */
+	namespace_ended(s);
 	if (!failure) {
 		pith_printf("init: %s %s\n", s->m->name, why);
 		s->state = SERVER_EXITED;
 		return;
 	}
-	if (s->restarts >= s->m->restart_max) {
+	if (!again) {
 		pith_printf("init: %s %s; restarted %u times: giving up\n",
 			    s->m->name, why, s->restarts);
 		s->state = SERVER_FAILED;
@@ -249,11 +254,13 @@ void server_ended(struct server *s, const char *why, bool failure)
 	s->restarts++;
 	pith_printf("init: %s %s; restart %u of %u\n", s->m->name, why,
 		    s->restarts, s->m->restart_max);
-	s->state = SERVER_RESTARTING;
+	namespace_dirs(s); /* those a VFS restart took from it meanwhile */
 	if (!server_start(s)) {
 		s->state = SERVER_FAILED;
 		abandon(s);
+		return;
 	}
+	namespace_restarted(s);
 }
 
 /* What a server needs from init before it can start: its binary, its

@@ -13,6 +13,7 @@
 
 #include "pith/alloc.h"
 #include "pith/fsbuf.h"
+#include "pith/fsgate.h"
 #include "pith/pith.h"
 #include "pith/proto/fs.h"
 #include "pith/server.h"
@@ -20,6 +21,7 @@
 
 static struct irfs_tree tree;
 static struct pith_fsbuf buf;
+static bool vfs_mounted; /* the VFS's info came: pith/fsgate.h */
 
 static const struct irfs_node *node_of(uint64_t node)
 {
@@ -30,7 +32,7 @@ static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
 				 pith_cptr_t page)
 {
 	(void)rq;
-	return pith_fsbuf_attach(&buf, index, page);
+	return pith_fsbuf_replace(&buf, index, page); /* a new VFS's */
 }
 
 static enum pith_error do_info(struct pith_request *rq, char *fstype,
@@ -232,8 +234,11 @@ static const struct fs_server ops = {
 
 int main(int argc, char **argv)
 {
-	static const struct pith_service services[] = {{fs_service, &ops}};
-	struct pith_server srv = {.services = services, .nservices = 1};
+	static const struct pith_service services[] = {
+		{pith_fs_gate, &vfs_mounted},
+		{fs_service, &ops},
+	};
+	struct pith_server srv = {.services = services, .nservices = 2};
 	uint64_t size = pith_startinfo->initrd_size, va;
 	unsigned frames;
 	pith_cptr_t first = pith_cap_range("initrd", &frames);

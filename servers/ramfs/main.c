@@ -21,6 +21,7 @@
 #include "grow.h"
 #include "pith/alloc.h"
 #include "pith/fsbuf.h"
+#include "pith/fsgate.h"
 #include "pith/pith.h"
 #include "pith/proto/fs.h"
 #include "pith/server.h"
@@ -32,6 +33,7 @@
 
 static struct ramfs_store store;
 static struct pith_fsbuf buf;
+static bool vfs_mounted; /* the VFS's info came: pith/fsgate.h */
 static char name_a[PITH_FS_NAME_MAX], name_b[PITH_FS_NAME_MAX];
 
 static uint64_t clock_ns(void)
@@ -62,7 +64,7 @@ static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
 				 pith_cptr_t page)
 {
 	(void)rq;
-	return pith_fsbuf_attach(&buf, index, page);
+	return pith_fsbuf_replace(&buf, index, page); /* a new VFS's */
 }
 
 static enum pith_error do_info(struct pith_request *rq, char *fstype,
@@ -310,8 +312,11 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	static const struct pith_service services[] = {{fs_service, &ops}};
-	struct pith_server srv = {.services = services, .nservices = 1};
+	static const struct pith_service services[] = {
+		{pith_fs_gate, &vfs_mounted},
+		{fs_service, &ops},
+	};
+	struct pith_server srv = {.services = services, .nservices = 2};
 
 	srv.ep = pith_cap("service");
 	if (!srv.ep || ramfs_init(&store) != PITH_OK)

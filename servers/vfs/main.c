@@ -28,7 +28,12 @@ static struct vfs_handle handles[VFS_HANDLES_MAX];
 static struct vfs_buffer root_buf = {.refs = 1};
 static struct vfs_handle root = {.buf = &root_buf};
 static pith_cptr_t service;
+static pith_cptr_t scratch;	       /* an empty slot, for probe() */
 static char pathtext[2][VFS_PATH_MAX]; /* the paths of one request */
+/* A file system refused a call of this request because its server was
+ * restarted (or died during a call that changes nothing): the call may
+ * be made again, once, on the mount set up again. Cleared per request. */
+static bool refused;
 
 /* ---- handles and buffers ------------------------------------------------ */
 
@@ -77,10 +82,39 @@ static enum pith_error get_path(struct vfs_handle *h, uint64_t off,
 
 /* ---- resolution --------------------------------------------------------- */
 
+/* After a call to mount i's file system. PITH_E_BAD_HANDLE (from a
+ * new instance of its server, not mounted yet: it did nothing, see
+ * pith/fsgate.h) and PITH_E_ABORTED (the server died during the call)
+ * mean the server was restarted: the mount is set up again before its
+ * next use, and the caller sees PITH_E_IO unless it calls again. `pure`:
+ * the call changes nothing, so even an aborted one may be made again. */
+static enum pith_error fs_done(unsigned i, enum pith_error err, bool pure)
+{
+	if (err != PITH_E_BAD_HANDLE && err != PITH_E_ABORTED)
+		return err;
+	mounts[i].stale = true;
+	if (err == PITH_E_BAD_HANDLE || pure)
+		refused = true;
+	return PITH_E_IO;
+}
+
+/* May a call that failed be made again? Once per request (*tries), if a
+ * file system refused it for a restart. */
+static bool retry(unsigned *tries)
+{
+	bool again = refused && (*tries)++ == 0;
+
+	refused = false;
+	return again;
+}
+
 static void drop(struct vfs_place *p)
 {
-	if (p->held)
-		fs_release(mounts[p->mount].ep, p->node);
+	struct vfs_mount *m = &mounts[p->mount];
+
+	/* A node of a dead instance has no reference left to drop. */
+	if (p->held && p->epoch == m->epoch && !m->stale)
+		fs_done(p->mount, fs_release(m->ep, p->node), false);
 	p->held = false;
 }
 
@@ -88,8 +122,8 @@ static void drop(struct vfs_place *p)
 static int mounted_on(unsigned mount, uint64_t node)
 {
 	for (unsigned i = 1; i < nmounts; i++)
-		if (mounts[i].used && mounts[i].parent == mount &&
-		    mounts[i].under == node)
+		if (mounts[i].used && !mounts[i].lost &&
+		    mounts[i].parent == mount && mounts[i].under == node)
 			return (int)i;
 	return -1;
 }
@@ -100,22 +134,129 @@ static void put_name(const struct vfs_mount *m, const char *name, unsigned len,
 	memcpy(m->buf + at, name, len);
 }
 
+/* ---- restarted file systems (docs/vfs.md, "Restarts") ----------------- */
+
+static enum pith_error mount_share(struct vfs_mount *m);
+
+/* Find mount c's mount point again in its parent i, just mounted again:
+ * each directory of its path below i's, made if it is missing and i can
+ * be written (as init made it). Else c is lost: unreachable by paths
+ * until i is mounted again, though handles inside c still work. */
+static void find_under(unsigned i, unsigned c)
+{
+	static struct vfs_path pv, cv;
+	struct vfs_mount *m = &mounts[i], *k = &mounts[c];
+	uint64_t dir = m->root, node = 0, size;
+	uint32_t type = PITH_FS_DIR;
+	enum pith_error err = PITH_OK;
+
+	k->lost = true;
+	if (vfs_path_parse(m->path, strlen(m->path), &pv) != VFS_PATH_OK ||
+	    vfs_path_parse(k->path, strlen(k->path), &cv) != VFS_PATH_OK ||
+	    cv.n <= pv.n)
+		return;
+	for (unsigned j = pv.n; j < cv.n && err == PITH_OK; j++) {
+		unsigned len = cv.len[j];
+
+		put_name(m, k->path + cv.off[j], len, 0);
+		err = fs_lookup(m->ep, dir, len, &node, &type, &size);
+		if (err == PITH_E_NOT_FOUND && !(m->flags & PITH_FS_READ_ONLY))
+			err = fs_create(m->ep, dir, len, PITH_FS_DIR, &node);
+		if (err == PITH_OK && type != PITH_FS_DIR) {
+			fs_release(m->ep, node);
+			err = PITH_E_NOT_DIRECTORY;
+		}
+		if (dir != m->root)
+			fs_release(m->ep, dir);
+		if (err == PITH_OK)
+			dir = node;
+	}
+	if (err == PITH_OK) {
+		k->under = dir; /* referenced for ever, as at mount */
+		k->lost = false;
+	}
+	fs_done(i, err, false);
+}
+
+/* Mount i again on its restarted server: the epoch moves on (its old
+ * nodes are refused from now on), the buffer is shared again, the root
+ * asked for again, and the mounts on it find their mount points. */
+static enum pith_error mount_again(unsigned i)
+{
+	struct vfs_mount *m = &mounts[i];
+	enum pith_error err;
+
+	m->epoch++;
+	err = mount_share(m);
+	if (err != PITH_OK) {
+		fs_done(i, err, false);
+		return PITH_E_IO;
+	}
+	m->stale = false;
+	for (unsigned c = 1; c < nmounts; c++)
+		if (c != i && mounts[c].used && mounts[c].parent == i)
+			find_under(i, c);
+	return PITH_OK;
+}
+
+/* Make place p usable: its mount mounted again if its server was
+ * restarted, and p moved to the new root if it was the old one.
+ * PITH_E_BAD_HANDLE: p was another node of a dead instance. */
+static enum pith_error live(struct vfs_place *p)
+{
+	struct vfs_mount *m = &mounts[p->mount];
+	enum pith_error err;
+
+	if (m->stale) {
+		err = mount_again(p->mount);
+		if (err != PITH_OK)
+			return err;
+	}
+	if (p->epoch == m->epoch)
+		return PITH_OK;
+	if (!p->root)
+		return PITH_E_BAD_HANDLE;
+	p->node = m->root;
+	p->epoch = m->epoch;
+	p->held = false;
+	return PITH_OK;
+}
+
+/* Make `call`, an fs call on place *p (an expression, evaluated after
+ * live(p) each time), again if a restarted file system refused it:
+ * the second time on the mount set up again, where p is the new root or
+ * refused. The call must put its names in the buffer itself: setting a
+ * mount up again uses the buffer. */
+#define ON_PLACE(err, p, pure, call)                                           \
+	do {                                                                   \
+		unsigned tries_ = 0;                                           \
+		do {                                                           \
+			(err) = live(p);                                       \
+			if ((err) == PITH_OK)                                  \
+				(err) = fs_done((p)->mount, (call), (pure));   \
+		} while ((err) != PITH_OK && retry(&tries_));                  \
+	} while (0)
+
 /* Step from directory *p to its entry `name`; *p becomes the entry (a
  * mount's root if one covers it). */
 static enum pith_error step(struct vfs_place *p, const char *name, unsigned len)
 {
 	struct vfs_mount *m = &mounts[p->mount];
 	struct vfs_place next = {.mount = p->mount, .held = true};
-	enum pith_error err;
+	enum pith_error err = live(p);
 	int over;
 
+	if (err != PITH_OK)
+		return err;
 	if (p->type != PITH_FS_DIR)
 		return PITH_E_NOT_DIRECTORY;
 	put_name(m, name, len, 0);
 	err = fs_lookup(m->ep, p->node, len, &next.node, &next.type,
 			&next.size);
+	err = fs_done(p->mount, err, true);
 	if (err != PITH_OK)
 		return err;
+	next.epoch = m->epoch;
 	drop(p);
 	*p = next;
 	over = mounted_on(p->mount, p->node);
@@ -123,16 +264,16 @@ static enum pith_error step(struct vfs_place *p, const char *name, unsigned len)
 		drop(p);
 		*p = (struct vfs_place){.mount = (unsigned)over,
 					.node = mounts[over].root,
-					.type = PITH_FS_DIR};
+					.type = PITH_FS_DIR,
+					.epoch = mounts[over].epoch,
+					.root = true};
 	}
 	return PITH_OK;
 }
 
-/* Walk the first `n` names of path `v` (text `t`) from handle h's
- * directory. */
-static enum pith_error walk(const struct vfs_handle *h, const char *t,
-			    const struct vfs_path *v, unsigned n,
-			    struct vfs_place *out)
+static enum pith_error walk_once(struct vfs_handle *h, const char *t,
+				 const struct vfs_path *v, unsigned n,
+				 struct vfs_place *out)
 {
 	enum pith_error err;
 
@@ -140,11 +281,17 @@ static enum pith_error walk(const struct vfs_handle *h, const char *t,
 		if (!nmounts)
 			return PITH_E_NOT_FOUND;
 		*out = (struct vfs_place){.node = mounts[0].root,
-					  .type = PITH_FS_DIR};
+					  .type = PITH_FS_DIR,
+					  .epoch = mounts[0].epoch,
+					  .root = true};
+		err = live(out);
 	} else {
+		err = live(&h->at);
 		*out = h->at;
 		out->held = false;
 	}
+	if (err != PITH_OK)
+		return err;
 	if (out->type != PITH_FS_DIR)
 		return PITH_E_NOT_DIRECTORY;
 	for (unsigned i = 0; i < n; i++) {
@@ -157,6 +304,22 @@ static enum pith_error walk(const struct vfs_handle *h, const char *t,
 	return PITH_OK;
 }
 
+/* Walk the first `n` names of path `v` (text `t`) from handle h's
+ * directory; again from the start if a restarted file system refused a
+ * step. */
+static enum pith_error walk(struct vfs_handle *h, const char *t,
+			    const struct vfs_path *v, unsigned n,
+			    struct vfs_place *out)
+{
+	unsigned tries = 0;
+	enum pith_error err;
+
+	do
+		err = walk_once(h, t, v, n, out);
+	while (err != PITH_OK && retry(&tries));
+	return err;
+}
+
 /* The handle h for a request; PITH_E_BAD_HANDLE if unknown. */
 #define HANDLE(h, rq)                                                          \
 	struct vfs_handle *h = handle_of(rq);                                  \
@@ -165,10 +328,81 @@ static enum pith_error walk(const struct vfs_handle *h, const char *t,
 
 /* ---- the vfs protocol --------------------------------------------------- */
 
+/* Forget handle i: its node's reference, its share of the buffer, its
+ * capability (revoked, so copies stop working too). */
+static void forget(unsigned i)
+{
+	struct vfs_handle *h = &handles[i];
+
+	drop(&h->at);
+	buf_put(h->buf);
+	h->buf = NULL;
+	pith_cnode_revoke(PITH_SLOT_CNODE, h->cap, PITH_SLOT_DEPTH);
+	pith_slot_free(h->cap);
+	h->cap = 0;
+	vfs_handle_free(&table, i);
+}
+
+/* What is in our `slot`, without changing it: a Mutate that gives a
+ * badge, to the empty slot `scratch`, is refused before anything moves,
+ * and by the first check that fails (caps/cnode.c): an empty source is
+ * PITH_E_FAILED_LOOKUP; an endpoint capability that has children (copies
+ * others hold) may not get a new badge, PITH_E_REVOKE_FIRST; one without
+ * children has its badge already, PITH_E_ILLEGAL_OPERATION; any other
+ * capability (a frame) takes no badge, PITH_E_INVALID_ARGUMENT. */
+static enum pith_error probe(pith_cptr_t slot)
+{
+	return pith_cnode_mutate(PITH_SLOT_CNODE, PITH_SLOT_CNODE, scratch,
+				 PITH_SLOT_DEPTH, slot, PITH_SLOT_DEPTH, 1);
+}
+
+/* Forget every handle no one holds any more: its client died or
+ * deleted its copies without closing it (the VFS cannot see a client
+ * die, but the kernel deleted what it held). The handle a request came
+ * through is held by its caller, and init holds the `dir=` handles it
+ * opened, so neither goes. How many went. */
+static unsigned sweep(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < VFS_HANDLES_MAX; i++)
+		if (table.used[i] &&
+		    probe(handles[i].cap) == PITH_E_ILLEGAL_OPERATION) {
+			forget(i);
+			n++;
+		}
+	return n;
+}
+
+/* Pages of buffer b whose frames are gone (their owner died, and its
+ * memory with them) are not attached any more. */
+static void drop_dead_pages(struct vfs_buffer *b)
+{
+	for (unsigned i = 0; i < PITH_FS_BUFFER_PAGES; i++) {
+		uint64_t va = b->pages.va[i];
+
+		if (va && probe(pith_vm_frame(va)) == PITH_E_FAILED_LOOKUP) {
+			pith_vm_unmap(va);
+			b->pages.va[i] = 0;
+		}
+	}
+}
+
+/* May one more handle share from's buffer? */
+static bool room(const struct vfs_handle *from)
+{
+	return from == &root || from->buf->refs < VFS_FAMILY_MAX;
+}
+
+/* A page attached already is refused, unless its frame is gone: then
+ * its owner died and this is its restarted instance, which holds a copy
+ * of the same directory handle (docs/vfs.md, "Restarts"). */
 static enum pith_error do_attach(struct pith_request *rq, uint32_t index,
 				 pith_cptr_t page)
 {
 	HANDLE(h, rq);
+	if (index < PITH_FS_BUFFER_PAGES && h->buf->pages.va[index])
+		drop_dead_pages(h->buf);
 	return pith_fsbuf_attach(&h->buf->pages, index, page);
 }
 
@@ -177,10 +411,17 @@ static enum pith_error new_handle(struct vfs_handle *from,
 				  pith_cptr_t *cap)
 {
 	uint64_t badge;
-	int i = vfs_handle_alloc(&table, &badge);
 	struct vfs_handle *h;
 	enum pith_error err;
+	int i;
 
+	if (!room(from))
+		sweep();
+	if (!room(from))
+		return PITH_E_EXHAUSTED;
+	i = vfs_handle_alloc(&table, &badge);
+	if (i < 0 && sweep())
+		i = vfs_handle_alloc(&table, &badge);
 	if (i < 0)
 		return PITH_E_EXHAUSTED;
 	h = &handles[i];
@@ -250,6 +491,7 @@ static enum pith_error open_place(struct vfs_handle *h, uint32_t path_len,
 			put_name(m, name, len, 0);
 			err = fs_create(m->ep, dir.node, len, PITH_FS_FILE,
 					&dir.node);
+			err = fs_done(dir.mount, err, false);
 		}
 		drop(p);
 		if (err != PITH_OK)
@@ -257,6 +499,7 @@ static enum pith_error open_place(struct vfs_handle *h, uint32_t path_len,
 		*p = (struct vfs_place){.mount = dir.mount,
 					.node = dir.node,
 					.type = PITH_FS_FILE,
+					.epoch = m->epoch,
 					.held = true};
 		return PITH_OK;
 	}
@@ -285,7 +528,9 @@ static enum pith_error do_open(struct pith_request *rq, uint32_t path_len,
 	else if (writes && (mounts[p.mount].flags & PITH_FS_READ_ONLY))
 		err = PITH_E_READ_ONLY;
 	else if (flags & PITH_FS_O_TRUNCATE)
-		err = fs_truncate(mounts[p.mount].ep, p.node, 0);
+		err = fs_done(p.mount,
+			      fs_truncate(mounts[p.mount].ep, p.node, 0),
+			      false);
 	if (err == PITH_OK)
 		err = new_handle(h, &p, flags, cap);
 	if (err != PITH_OK) {
@@ -298,19 +543,10 @@ static enum pith_error do_open(struct pith_request *rq, uint32_t path_len,
 
 static enum pith_error do_close(struct pith_request *rq)
 {
-	unsigned i;
-
 	HANDLE(h, rq);
 	if (h == &root)
 		return PITH_E_ILLEGAL_OPERATION;
-	i = (unsigned)(h - handles);
-	drop(&h->at);
-	buf_put(h->buf);
-	h->buf = NULL;
-	pith_cnode_revoke(PITH_SLOT_CNODE, h->cap, PITH_SLOT_DEPTH);
-	pith_slot_free(h->cap);
-	h->cap = 0;
-	vfs_handle_free(&table, i);
+	forget((unsigned)(h - handles));
 	return PITH_OK;
 }
 
@@ -343,7 +579,8 @@ static enum pith_error do_read(struct pith_request *rq, uint32_t offset,
 
 		if (chunk > VFS_FSBUF_SIZE)
 			chunk = VFS_FSBUF_SIZE;
-		err = fs_read(m->ep, h->at.node, h->pos, chunk, 0, &got);
+		ON_PLACE(err, &h->at, true,
+			 fs_read(m->ep, h->at.node, h->pos, chunk, 0, &got));
 		if (err != PITH_OK)
 			return *done ? PITH_OK : err;
 		if (got > chunk)
@@ -374,7 +611,8 @@ static enum pith_error do_write(struct pith_request *rq, uint32_t offset,
 		return err;
 	m = &mounts[h->at.mount];
 	if (h->flags & PITH_FS_O_APPEND) {
-		err = fs_stat(m->ep, h->at.node, &type, &size, &mtime);
+		ON_PLACE(err, &h->at, true,
+			 fs_stat(m->ep, h->at.node, &type, &size, &mtime));
 		if (err != PITH_OK)
 			return err;
 		h->pos = size;
@@ -385,9 +623,10 @@ static enum pith_error do_write(struct pith_request *rq, uint32_t offset,
 
 		if (chunk > VFS_FSBUF_SIZE)
 			chunk = VFS_FSBUF_SIZE;
-		pith_fsbuf_copy(&h->buf->pages, offset + *done, m->buf, chunk,
-				true);
-		err = fs_write(m->ep, h->at.node, h->pos, chunk, 0, &put);
+		ON_PLACE(err, &h->at, false,
+			 (pith_fsbuf_copy(&h->buf->pages, offset + *done,
+					  m->buf, chunk, true),
+			  fs_write(m->ep, h->at.node, h->pos, chunk, 0, &put)));
 		if (err != PITH_OK)
 			return *done ? PITH_OK : err;
 		if (put > chunk)
@@ -421,8 +660,9 @@ static enum pith_error do_seek(struct pith_request *rq, int64_t offset,
 	if (whence == 1)
 		base = h->pos;
 	if (whence == 2) {
-		err = fs_stat(mounts[h->at.mount].ep, h->at.node, &type, &base,
-			      &mtime);
+		ON_PLACE(err, &h->at, true,
+			 fs_stat(mounts[h->at.mount].ep, h->at.node, &type,
+				 &base, &mtime));
 		if (err != PITH_OK)
 			return err;
 	}
@@ -435,12 +675,27 @@ static enum pith_error do_seek(struct pith_request *rq, int64_t offset,
 }
 
 /* The directory a handle is, as a place (the root: mount 0's root). */
-static enum pith_error handle_dir(const struct vfs_handle *h,
-				  struct vfs_place *p)
+static enum pith_error handle_dir(struct vfs_handle *h, struct vfs_place *p)
 {
 	struct vfs_path none = {0};
 
 	return walk(h, "", &none, 0, p);
+}
+
+/* fs readdir of d from h's cookie. A cookie of a dead instance of d's
+ * file system is not sent to the new one: PITH_E_IO, and the listing
+ * starts again. */
+static enum pith_error readdir_at(struct vfs_handle *h,
+				  const struct vfs_place *d, uint32_t max,
+				  uint64_t *next, uint32_t *count,
+				  uint32_t *used)
+{
+	if (h->pos && h->pos_epoch != d->epoch) {
+		h->pos = 0;
+		return PITH_E_IO;
+	}
+	return fs_readdir(mounts[d->mount].ep, d->node, h->pos, max, next,
+			  count, used);
 }
 
 static enum pith_error do_readdir(struct pith_request *rq, uint32_t max,
@@ -464,9 +719,10 @@ static enum pith_error do_readdir(struct pith_request *rq, uint32_t max,
 	if (h->eof)
 		return PITH_OK;
 	m = &mounts[d.mount];
-	err = fs_readdir(m->ep, d.node, h->pos, max, &next, count, used);
+	ON_PLACE(err, &d, true, readdir_at(h, &d, max, &next, count, used));
 	if (err != PITH_OK)
 		return err;
+	h->pos_epoch = d.epoch;
 	if (*used > max)
 		return PITH_E_IO;
 	pith_fsbuf_copy(&h->buf->pages, 0, m->buf, *used, false);
@@ -494,7 +750,8 @@ static enum pith_error do_stat(struct pith_request *rq, uint32_t path_len,
 		if (err != PITH_OK)
 			return err;
 	}
-	err = fs_stat(mounts[p.mount].ep, p.node, type, size, mtime);
+	ON_PLACE(err, &p, true,
+		 fs_stat(mounts[p.mount].ep, p.node, type, size, mtime));
 	*mount = p.mount;
 	drop(&p);
 	return err;
@@ -560,8 +817,9 @@ static enum pith_error do_mkdir(struct pith_request *rq, uint32_t path_len)
 	else if (m->flags & PITH_FS_READ_ONLY)
 		err = PITH_E_READ_ONLY;
 	else {
-		put_name(m, name, len, 0);
-		err = fs_create(m->ep, d.node, len, PITH_FS_DIR, &node);
+		ON_PLACE(err, &d, false,
+			 (put_name(m, name, len, 0),
+			  fs_create(m->ep, d.node, len, PITH_FS_DIR, &node)));
 		if (err == PITH_OK)
 			fs_release(m->ep, node);
 	}
@@ -587,8 +845,9 @@ static enum pith_error do_unlink(struct pith_request *rq, uint32_t path_len)
 	else if (m->flags & PITH_FS_READ_ONLY)
 		err = PITH_E_READ_ONLY;
 	else {
-		put_name(m, name, len, 0);
-		err = fs_unlink(m->ep, d.node, len);
+		ON_PLACE(err, &d, false,
+			 (put_name(m, name, len, 0),
+			  fs_unlink(m->ep, d.node, len)));
 	}
 	drop(&d);
 	return err;
@@ -620,9 +879,19 @@ static enum pith_error do_rename(struct pith_request *rq, uint32_t old_len,
 	else if (m->flags & PITH_FS_READ_ONLY)
 		err = PITH_E_READ_ONLY;
 	else {
-		put_name(m, a, alen, 0);
-		put_name(m, b, blen, alen);
-		err = fs_rename(m->ep, from.node, alen, to.node, blen);
+		unsigned tries = 0;
+
+		do { /* as ON_PLACE, with two places */
+			err = live(&from);
+			if (err == PITH_OK)
+				err = live(&to);
+			if (err != PITH_OK)
+				break;
+			put_name(m, a, alen, 0);
+			put_name(m, b, blen, alen);
+			err = fs_rename(m->ep, from.node, alen, to.node, blen);
+			err = fs_done(from.mount, err, false);
+		} while (err != PITH_OK && retry(&tries));
 	}
 	drop(&from);
 	drop(&to);
@@ -635,9 +904,20 @@ static enum pith_error do_truncate(struct pith_request *rq, uint64_t size)
 
 	HANDLE(h, rq);
 	err = file_check(h, PITH_FS_O_WRITE);
-	if (err != PITH_OK)
-		return err;
-	return fs_truncate(mounts[h->at.mount].ep, h->at.node, size);
+	if (err == PITH_OK)
+		ON_PLACE(err, &h->at, false,
+			 fs_truncate(mounts[h->at.mount].ep, h->at.node, size));
+	return err;
+}
+
+/* Where handle h is, for its mount: its file, or its directory. */
+static enum pith_error handle_place(struct vfs_handle *h, struct vfs_place *p)
+{
+	if (h == &root || h->at.type != PITH_FS_FILE)
+		return handle_dir(h, p);
+	*p = h->at;
+	p->held = false;
+	return PITH_OK;
 }
 
 static enum pith_error do_sync(struct pith_request *rq)
@@ -646,30 +926,42 @@ static enum pith_error do_sync(struct pith_request *rq)
 	enum pith_error err;
 
 	HANDLE(h, rq);
-	if (h->at.type == PITH_FS_FILE)
-		return fs_sync(mounts[h->at.mount].ep);
-	err = handle_dir(h, &p);
-	if (err != PITH_OK)
-		return err;
-	return fs_sync(mounts[p.mount].ep);
+	err = handle_place(h, &p);
+	if (err == PITH_OK)
+		ON_PLACE(err, &p, true, fs_sync(mounts[p.mount].ep));
+	return err;
 }
 
 static enum pith_error do_statfs(struct pith_request *rq, char *fstype,
 				 uint64_t *block_size, uint64_t *blocks,
 				 uint64_t *free_blocks)
 {
-	struct vfs_place p = {0};
-	enum pith_error err = PITH_OK;
+	struct vfs_place p;
+	enum pith_error err;
 
 	HANDLE(h, rq);
-	if (h->at.type == PITH_FS_FILE)
-		p = h->at;
-	else
-		err = handle_dir(h, &p);
+	err = handle_place(h, &p);
 	if (err != PITH_OK)
 		return err;
+	ON_PLACE(
+		err, &p, true,
+		fs_statfs(mounts[p.mount].ep, block_size, blocks, free_blocks));
 	strlcpy(fstype, mounts[p.mount].fstype, VFS_STATFS_FSTYPE_MAX + 1);
-	return fs_statfs(mounts[p.mount].ep, block_size, blocks, free_blocks);
+	return err;
+}
+
+/* Share m->buf with the file system at m->ep; its type and root. */
+static enum pith_error mount_share(struct vfs_mount *m)
+{
+	uint64_t va = (uint64_t)m->buf;
+	enum pith_error err = PITH_OK;
+
+	for (unsigned i = 0; i < VFS_FSBUF_PAGES && err == PITH_OK; i++)
+		err = fs_attach(m->ep, i,
+				pith_vm_frame(va + (uint64_t)i * PAGE));
+	if (err == PITH_OK)
+		err = fs_info(m->ep, m->fstype, &m->root, &m->flags);
+	return err;
 }
 
 /* Share a new buffer with the file system at m->ep; its type and root. */
@@ -683,11 +975,7 @@ static enum pith_error mount_setup(struct vfs_mount *m)
 	if (err != PITH_OK)
 		return err;
 	m->buf = (uint8_t *)va;
-	for (unsigned i = 0; i < VFS_FSBUF_PAGES && err == PITH_OK; i++)
-		err = fs_attach(m->ep, i,
-				pith_vm_frame(va + (uint64_t)i * PAGE));
-	if (err == PITH_OK)
-		err = fs_info(m->ep, m->fstype, &m->root, &m->flags);
+	err = mount_share(m);
 	if (err != PITH_OK) {
 		pith_vm_unmap(va);
 		m->buf = NULL;
@@ -751,6 +1039,13 @@ static enum pith_error do_mounts(struct pith_request *rq, uint32_t index,
 	return PITH_OK;
 }
 
+/* The vfs protocol, with a fresh start for each request. */
+static enum pith_dispatch serve(const void *impl, struct pith_request *rq)
+{
+	refused = false;
+	return vfs_service(impl, rq);
+}
+
 static const struct vfs_server ops = {
 	.attach = do_attach,
 	.open = do_open,
@@ -774,14 +1069,14 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	static const struct pith_service services[] = {{vfs_service, &ops}};
+	static const struct pith_service services[] = {{serve, &ops}};
 	struct pith_server srv = {
 		.services = services,
 		.nservices = 1,
 	};
 
 	service = pith_cap("service");
-	if (!service)
+	if (!service || pith_slot_alloc(&scratch) != PITH_OK)
 		return 1;
 	srv.ep = service;
 	pith_server_run(&srv);

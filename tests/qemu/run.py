@@ -524,6 +524,34 @@ CASES.append(Case(
                r"debug: shutdown requested by '[^']*' with status 0"],
     tests=99, timeout=600))
 
+# The storage stack across restarts (docs/vfs.md, "Restarts").
+CASES.append(Case(
+    "restart",
+    "restarttest kills ramfs at /, initrdfs at /initrd, the FAT server on "
+    "the ESP at /boot and the VFS, one after the other, while it holds "
+    "handles on them: a handle on a dead file system's node answers "
+    "PITH_E_BAD_HANDLE and still closes, one on a mount's root works at "
+    "once, paths work again (ramfs's files are gone, its mount points "
+    "made again), and after the VFS's restart init has mounted "
+    "everything again and put new directory handles in the clients' "
+    "slots. One client's handles are limited to half the VFS's table; "
+    "restarttest then dies with the table full and, restarted, finds "
+    "the handles of its dead run reclaimed.",
+    cmdline="init=init init.manifest=restart.manifest",
+    initrd_files=["user/init", "user/pci", "user/ahci", "user/vfs",
+                  "user/ramfs", "user/initrdfs", "user/fat",
+                  "user/restarttest",
+                  os.path.join(ROOT, "tests/qemu/user/restarttest/"
+                               "restart.manifest")],
+    expect=["init: fat mounted on /boot",
+            "init: vfs was killed; restart 1 of 5",
+            "init: initrdfs mounted on /initrd",
+            "restarttest: ending with 254 handles open",
+            "init: restarttest exited with status 1; restart 1 of 1",
+            "restarttest: 0 failures"],
+    expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
+    tests=27, timeout=300))
+
 
 # The storage benchmarks (docs/benchmarks.md), small: tools/bench --suite
 # storage boots the same system with a 64 MiB file.

@@ -403,7 +403,17 @@ STEPS = [
     # the serial driver's restart: typed input and output go on
     Step(["init: serial was killed; restart 1 of"], "echo after serial\r",
          prompt=False),
-    Step([re.compile(r"^after serial$")], "uptime\r"),
+    Step([re.compile(r"^after serial$")], "kill fat\r"),
+    # the storage stack's restarts (docs/vfs.md, "Restarts"): the VFS
+    # mounts the new fat again; init mounts everything on a new VFS and
+    # gives the shell a new root handle, whose buffer the SDK attaches
+    Step(["init: fat was killed; restart 1 of"], "ls /boot\r"),
+    Step([re.compile(r"^EFI/$"), re.compile(r"^pith/$")], "kill vfs\r"),
+    Step(["init: vfs was killed; restart 1 of", "init: fat mounted on /boot"],
+         "ls /boot\r"),
+    Step([re.compile(r"^EFI/$"), re.compile(r"^pith/$")],
+         "cat /home/ada/moved\r"),
+    Step([re.compile(r"^hello from the shell$")], "uptime\r"),
     Step([re.compile(r"^up \d+\.\d{3} s \(\d+:\d\d:\d\d\)$")],
          "mem\r"),
     Step([used_line("used_bench")], "bench 5\r"),
@@ -426,7 +436,8 @@ def make_case(case_class, base_cmdline):
         "every command (help, echo with quotes, ps, mem, caps, run, kill, "
         "uptime, bench, poweroff), their errors, and the line editor's "
         "keys and history; procmgr starts, waits for, kills and reports "
-        "the faults of the hello program.",
+        "the faults of the hello program; files are reached again after "
+        "the FAT server and the VFS are killed.",
         cmdline="init=init", base_cmdline=base_cmdline,
         initrd="initrd-test", script=Session(STEPS),
         expect=["init: starting the servers of 'manifest'"],

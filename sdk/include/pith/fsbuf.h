@@ -39,6 +39,19 @@ pith_fsbuf_attach(struct pith_fsbuf *b, uint32_t index, pith_cptr_t frame)
 	return err;
 }
 
+/* As pith_fsbuf_attach, but a page attached already is replaced: for a
+ * file-system server, whose one client, the VFS, shares a new buffer
+ * when it was restarted (the old one's frames went with it). */
+static inline enum pith_error
+pith_fsbuf_replace(struct pith_fsbuf *b, uint32_t index, pith_cptr_t frame)
+{
+	if (index < PITH_FS_BUFFER_PAGES && b->va[index]) {
+		pith_vm_unmap(b->va[index]);
+		b->va[index] = 0;
+	}
+	return pith_fsbuf_attach(b, index, frame);
+}
+
 /* Are bytes [off, off + len) attached? PITH_E_RANGE past the largest
  * buffer, PITH_E_NOT_MAPPED for a page not attached. */
 static inline enum pith_error pith_fsbuf_check(const struct pith_fsbuf *b,
