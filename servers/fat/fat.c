@@ -53,16 +53,22 @@ static enum pith_error cache_writeback(struct fat *fs, struct fat_buf *b)
 enum pith_error fat_cache_get(struct fat *fs, uint64_t lba, bool fill,
 			      struct fat_buf **out)
 {
-	struct fat_buf *victim = NULL;
+	struct fat_buf *victim = NULL, *last = &fs->cache[fs->recent];
 	enum pith_error err;
 
 	if (lba >= fs->dev.sectors)
 		return PITH_E_CORRUPT;
-	for (int i = 0; i < FAT_CACHE_SLOTS; i++) {
+	if (last->valid && last->lba == lba) { /* the usual case: a run */
+		last->stamp = ++fs->stamp;
+		*out = last;
+		return PITH_OK;
+	}
+	for (uint32_t i = 0; i < fs->nbufs; i++) {
 		struct fat_buf *b = &fs->cache[i];
 
 		if (b->valid && b->lba == lba) {
 			b->stamp = ++fs->stamp;
+			fs->recent = i;
 			*out = b;
 			return PITH_OK;
 		}
@@ -87,6 +93,7 @@ enum pith_error fat_cache_get(struct fat *fs, uint64_t lba, bool fill,
 	victim->valid = true;
 	victim->dirty = false;
 	victim->stamp = ++fs->stamp;
+	fs->recent = (uint32_t)(victim - fs->cache);
 	*out = victim;
 	return PITH_OK;
 }
@@ -108,7 +115,7 @@ enum pith_error fat_dev_read(struct fat *fs, uint64_t lba, uint32_t count,
 	if (err)
 		return err;
 	/* What the cache holds is at least as new as the device. */
-	for (int i = 0; i < FAT_CACHE_SLOTS; i++) {
+	for (uint32_t i = 0; i < fs->nbufs; i++) {
 		struct fat_buf *b = &fs->cache[i];
 
 		if (b->valid && b->lba >= lba && b->lba - lba < count)
@@ -126,7 +133,7 @@ enum pith_error fat_dev_write(struct fat *fs, uint64_t lba, uint32_t count,
 	if (lba >= fs->dev.sectors || count > fs->dev.sectors - lba)
 		return PITH_E_CORRUPT;
 	/* The cached copies are older than what is written now. */
-	for (int i = 0; i < FAT_CACHE_SLOTS; i++) {
+	for (uint32_t i = 0; i < fs->nbufs; i++) {
 		struct fat_buf *b = &fs->cache[i];
 
 		if (b->valid && b->lba >= lba && b->lba - lba < count) {
@@ -237,25 +244,34 @@ enum pith_error fat_chain_check(struct fat *fs, uint32_t first, uint32_t *len,
 }
 
 /* Count the free clusters (once; then kept up to date). */
+/* Count the free clusters: the active FAT read straight from the device
+ * (with the cache's newer sectors laid over it, by fat_dev_read) in
+ * runs of FAT_SCAN_BYTES, so that a scan of the whole FAT does not push
+ * the directories and the FAT sectors in use out of the cache. */
 static enum pith_error count_free(struct fat *fs)
 {
-	uint32_t per = fs->ss / 4, nfree = 0;
+	const uint32_t per_run = FAT_SCAN_BYTES / fs->ss;
+	const uint64_t entries = (uint64_t)fs->clusters + 2;
+	uint64_t lba, sectors, c = 0;
+	uint32_t byte, nfree = 0;
 	enum pith_error err;
 
-	for (uint32_t c = 0; c < fs->clusters + 2;) {
-		struct fat_buf *b;
-		uint64_t lba;
-		uint32_t byte;
+	fat_entry_at(fs, 0, &lba, &byte);
+	sectors = (entries * 4 + fs->ss - 1) / fs->ss;
+	for (uint64_t done = 0; done < sectors;) {
+		uint32_t n = sectors - done < per_run
+				     ? (uint32_t)(sectors - done)
+				     : per_run;
 
-		fat_entry_at(fs, c, &lba, &byte);
-		err = fat_cache_get(fs, lba, true, &b);
+		err = fat_dev_read(fs, lba + done, n, fs->scan);
 		if (err)
 			return err;
-		for (uint32_t i = byte / 4; i < per && c < fs->clusters + 2;
+		for (uint32_t i = 0; i < n * fs->ss / 4 && c < entries;
 		     i++, c++)
-			if (c >= 2 && (fat_get32(b->data + 4 * (size_t)i) &
+			if (c >= 2 && (fat_get32(fs->scan + 4 * (size_t)i) &
 				       FAT_MASK) == 0)
 				nfree++;
+		done += n;
 	}
 	fs->free_count = nfree;
 	fs->free_known = true;
@@ -579,6 +595,9 @@ enum pith_error fat_mount(struct fat *fs, const struct fat_dev *dev,
 	fs->dev = *dev;
 	fs->ss = dev->sector_size;
 	fs->read_only = read_only;
+	fs->nbufs = FAT_CACHE_BYTES / fs->ss;
+	for (uint32_t i = 0; i < fs->nbufs; i++)
+		fs->cache[i].data = fs->cache_mem + (size_t)i * fs->ss;
 	err = fat_cache_get(fs, 0, true, &b);
 	if (err) {
 		fs->why = "the boot sector could not be read";
@@ -634,7 +653,7 @@ enum pith_error fat_sync(struct fat *fs)
 		if (err)
 			return err;
 	}
-	for (int i = 0; i < FAT_CACHE_SLOTS; i++) {
+	for (uint32_t i = 0; i < fs->nbufs; i++) {
 		if (fs->cache[i].valid) {
 			err = cache_writeback(fs, &fs->cache[i]);
 			if (err)

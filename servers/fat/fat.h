@@ -3,7 +3,7 @@
  * given as callbacks (docs/fat.md).
  *
  * Pure C11 with no system calls and no heap: everything lives in the
- * caller's struct fat (a cache of FAT_CACHE_SLOTS sectors and a table of
+ * caller's struct fat (a cache of FAT_CACHE_BYTES of sectors and a table of
  * FAT_NODES_MAX open nodes), so the same code runs in the FAT server and
  * in the host tests (tests/host/fat/). Not thread-safe: one caller at a
  * time per struct fat.
@@ -24,11 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FAT_SECTOR_MAX	   4096 /* largest sector: 512, 1024, 2048, 4096 */
-#define FAT_CACHE_SLOTS	   16	/* sectors cached (FAT, directories, data) */
-#define FAT_NODES_MAX	   64	/* nodes open at once */
-#define FAT_NAME_MAX	   255	/* UTF-16 units in a name (the LFN limit) */
-#define FAT_NAME_BYTES_MAX 765	/* the most UTF-8 bytes such a name takes */
+#define FAT_SECTOR_MAX	   4096	  /* largest sector: 512, 1024, 2048, 4096 */
+#define FAT_CACHE_BYTES	   131072 /* sectors cached (FAT, directories, data) */
+#define FAT_CACHE_SLOTS	   (FAT_CACHE_BYTES / 512) /* at the smallest size */
+#define FAT_SCAN_BYTES	   16384 /* FAT read at once when counting free */
+#define FAT_NODES_MAX	   64	 /* nodes open at once */
+#define FAT_NAME_MAX	   255	 /* UTF-16 units in a name (the LFN limit) */
+#define FAT_NAME_BYTES_MAX 765	 /* the most UTF-8 bytes such a name takes */
 #define FAT_FILE_MAX	   0xFFFFFFFFu /* bytes in a file */
 #define FAT_TAILS_MAX	   10000       /* short-name tails ~1 to ~9999 */
 
@@ -79,7 +81,7 @@ struct fat_buf {
 	uint32_t stamp; /* last use, for LRU eviction */
 	bool valid;
 	bool dirty; /* newer than the device: written back on eviction/sync */
-	_Alignas(8) uint8_t data[FAT_SECTOR_MAX];
+	uint8_t *data; /* ss bytes of the struct fat's cache_mem */
 };
 
 /*
@@ -136,8 +138,12 @@ struct fat {
 	uint32_t stamp;
 	int64_t (*clock)(void *ctx);
 	void *clock_ctx;
+	uint32_t nbufs;	 /* FAT_CACHE_BYTES / ss buffers of cache[] */
+	uint32_t recent; /* the one used last: looked at first */
 	struct fat_buf cache[FAT_CACHE_SLOTS];
+	_Alignas(8) uint8_t cache_mem[FAT_CACHE_BYTES];
 	struct fat_node nodes[FAT_NODES_MAX];
+	_Alignas(8) uint8_t scan[FAT_SCAN_BYTES]; /* scratch: FAT sectors */
 	uint8_t tails[FAT_TAILS_MAX / 8];  /* scratch: short-name tails taken */
 	uint16_t name16[FAT_NAME_MAX + 1]; /* scratch: a long name */
 };

@@ -1720,6 +1720,72 @@ static void test_device_errors(void **state)
 	rel(r);
 }
 
+/* A directory the cache holds whole is looked up without reading the
+ * device; one larger than the cache still works. (With the cache of 16
+ * sectors it once had, every lookup here read the directory again.) */
+static void test_cache_holds_directory(void **state)
+{
+	const uint32_t files = 600; /* 38 sectors of 512 bytes */
+	uint32_t r = root(), d = mkdir_(r, "D"), n;
+	char name[16];
+	uint64_t reads;
+
+	(void)state;
+	for (uint32_t i = 0; i < files; i++) {
+		snprintf(name, sizeof name, "F%05u.DAT", (unsigned)i);
+		rel(mkfile(d, name));
+	}
+	OK(fat_sync(&fs));
+	reads = md->reads;
+	for (uint32_t i = 0; i < files; i += 7) {
+		snprintf(name, sizeof name, "F%05u.DAT", (unsigned)i);
+		rel(look(d, name));
+	}
+	ERR(look_e(d, "MISSING.DAT", &n), PITH_E_NOT_FOUND);
+	assert_int_equal(md->reads, reads);
+	rel(d);
+	rel(r);
+	remount();
+	r = root();
+	d = look(r, "D");
+	assert_int_equal(count_entries(d), files);
+	rel(d);
+	rel(r);
+}
+
+/* More dirty sectors than the cache holds: the evicted ones are written
+ * back before their buffers are used again, and all reach the disk. */
+static void test_cache_evicts_dirty(void **state)
+{
+	const uint32_t ss = fs.ss, sectors = fs.nbufs + 40;
+	uint32_t r = root(), f = mkfile(r, "F");
+	uint64_t writes;
+	uint8_t byte;
+	size_t done;
+
+	(void)state;
+	assert_true(fs.nbufs >= 32 && fs.nbufs * ss == FAT_CACHE_BYTES);
+	OK(fat_truncate(&fs, f, (uint64_t)sectors * ss));
+	OK(fat_sync(&fs));
+	writes = md->writes;
+	for (uint32_t i = 0; i < sectors; i++) {
+		byte = (uint8_t)(i * 7 + 1);
+		OK(fat_write(&fs, f, (uint64_t)i * ss + 5, &byte, 1, &done));
+	}
+	assert_true(md->writes > writes); /* some written back already */
+	rel(f);
+	rel(r);
+	remount();
+	r = root();
+	f = look(r, "F");
+	for (uint32_t i = 0; i < sectors; i++) {
+		OK(fat_read(&fs, f, (uint64_t)i * ss + 5, &byte, 1, &done));
+		assert_int_equal(byte, (uint8_t)(i * 7 + 1));
+	}
+	rel(f);
+	rel(r);
+}
+
 static void test_fsinfo(void **state)
 {
 	uint32_t r = root(), f, nfree;
@@ -2141,6 +2207,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T512(test_mount_fresh),
 		T4096(test_mount_fresh),
+		T512(test_cache_holds_directory),
+		T512(test_cache_evicts_dirty),
+		T4096(test_cache_evicts_dirty),
 		TSPC8(test_mount_fresh),
 		T512(test_mount_bad_boot_sector),
 		T512(test_mount_fat16),

@@ -6,7 +6,7 @@
  * on / (`root`), the second driver's endpoint (`blk`), whose disk it
  * opens itself, and init's power capability (`power`).
  *
- *	fsbench FAT-DIR RAM-DIR [mib=N] [files=N]
+ *	fsbench FAT-DIR RAM-DIR [mib=N] [files=N] [reps=N]
  *
  * Through the SDK's clients, the way a program would (pith/file.h,
  * pith/blkdev.h), in calls of CHUNK bytes:
@@ -15,6 +15,8 @@
  *    driver's cost with no file system in the way;
  *  - a file of N MiB written in FAT-DIR, synced, and read back through
  *    the VFS, in the same run, and the ratio of each to the raw figure;
+ *    both `reps` times (default 3), one after the other, and each
+ *    figure the median;
  *  - `files` small files (default 200, 512 bytes each) created, stated
  *    and unlinked in a new directory of FAT-DIR and of RAM-DIR.
  *
@@ -43,6 +45,7 @@
 #define RAW_PAGES  (CHUNK / 4096) /* the blk region's data pages */
 #define SMALL_SIZE 512
 #define MIB	   (1ULL << 20)
+#define REPS_MAX   9
 
 static uint8_t *buf; /* CHUNK bytes */
 static unsigned failures;
@@ -98,6 +101,24 @@ static void bench_ratio(const char *name, uint64_t a, uint64_t b)
 struct bulk {
 	uint64_t write, read; /* cycles for the whole size */
 };
+
+/* Each of the n figures' median (n at most REPS_MAX; b unchanged). */
+static struct bulk median(struct bulk *b, uint32_t n)
+{
+	uint64_t w[REPS_MAX], r[REPS_MAX];
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = i;
+
+		for (; j && w[j - 1] > b[i].write; j--)
+			w[j] = w[j - 1];
+		w[j] = b[i].write;
+		for (j = i; j && r[j - 1] > b[i].read; j--)
+			r[j] = r[j - 1];
+		r[j] = b[i].read;
+	}
+	return (struct bulk){.write = w[n / 2], .read = r[n / 2]};
+}
 
 /* Raw: the first `mib` MiB of the raw disk written, flushed, read back. */
 static bool raw(pith_cptr_t blk, uint64_t mib, struct bulk *out)
@@ -280,16 +301,18 @@ int main(int argc, char **argv)
 	uint32_t files = (uint32_t)arg(argc, argv, "files", 200);
 	struct pith_fs root, fat, ram;
 	struct pith_file fat_dir, ram_dir;
-	struct bulk r = {0}, v = {0};
-	bool ok;
+	uint32_t reps = (uint32_t)arg(argc, argv, "reps", 3);
+	struct bulk r[REPS_MAX], v[REPS_MAX];
+	bool ok, bulk_ok = true;
 
 	pith_fs_init(&root, pith_cap("root"));
-	if (argc < 3 || !blk || !root.dir || !pith_cap("power") || !mib ||
-	    mib > 4096 || !files || files > 10000 ||
+	if (argc < 3 || !blk || !root.dir || !pith_cap("power") || !reps ||
+	    reps > REPS_MAX || !mib || mib > 4096 || !files || files > 10000 ||
 	    pith_vm_map_new(CHUNK / 4096, PITH_RIGHT_READ | PITH_RIGHT_WRITE,
 			    &va) != PITH_OK) {
 		printf("fsbench: usage: fsbench FAT-DIR RAM-DIR [mib=1..4096] "
-		       "[files=1..10000], with 'root', 'blk' and 'power'\n");
+		       "[files=1..10000] [reps=1..9], with 'root', 'blk' and "
+		       "'power'\n");
 		pith_debug_shutdown(PITH_SLOT_DEBUG, 1);
 		return 1;
 	}
@@ -299,17 +322,17 @@ int main(int argc, char **argv)
 	if (ok) {
 		printf("fsbench: %llu MiB in %u KiB calls, %u small files\n",
 		       (unsigned long long)mib, CHUNK >> 10, files);
-		if (raw(blk, mib, &r)) {
-			bench("fs_raw_write", r.write, mib, "cycles/MiB");
-			bench("fs_raw_read", r.read, mib, "cycles/MiB");
-		}
-		if (vfs(&fat, mib, &v)) {
-			bench("fs_fat_write", v.write, mib, "cycles/MiB");
-			bench("fs_fat_read", v.read, mib, "cycles/MiB");
-		}
-		if (r.read && v.read) {
-			bench_ratio("fs_fat_write_vs_raw", v.write, r.write);
-			bench_ratio("fs_fat_read_vs_raw", v.read, r.read);
+		for (uint32_t i = 0; i < reps && bulk_ok; i++)
+			bulk_ok = raw(blk, mib, &r[i]) && vfs(&fat, mib, &v[i]);
+		if (bulk_ok) {
+			struct bulk rm = median(r, reps), vm = median(v, reps);
+
+			bench("fs_raw_write", rm.write, mib, "cycles/MiB");
+			bench("fs_raw_read", rm.read, mib, "cycles/MiB");
+			bench("fs_fat_write", vm.write, mib, "cycles/MiB");
+			bench("fs_fat_read", vm.read, mib, "cycles/MiB");
+			bench_ratio("fs_fat_write_vs_raw", vm.write, rm.write);
+			bench_ratio("fs_fat_read_vs_raw", vm.read, rm.read);
 		}
 		small(&fat, "fat", files);
 		small(&ram, "ram", files);
