@@ -37,7 +37,7 @@ void grow_reserve(struct ramfs_store *s, uint64_t pages)
 {
 	while (borrowing && s->pages_max - s->pages < pages &&
 	       nruns < RUNS_MAX) {
-		void *run = malloc(RUN_PAGES * RAMFS_PAGE);
+		void *run = malloc((size_t)RUN_PAGES * RAMFS_PAGE);
 
 		if (!run)
 			return; /* the write gets PITH_E_NO_SPACE */
