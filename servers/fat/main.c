@@ -8,13 +8,12 @@
  * finds its volume (the GPT's EFI System Partition by default, GPT
  * partition N, or the whole disk) and mounts it read-write (read-only
  * if the driver says the disk is). It does so at the first call that
- * needs the volume, not at start nor at `info`: init mounts file systems
- * before it serves anyone, and the disk's driver needs init (through the
- * bus server) before it can answer, so a volume read while init waits
- * for the VFS's mount would never come. A volume it cannot mount is
- * logged once; the server stays up and answers every call after that
- * with the error (PITH_E_CORRUPT for a damaged volume), so nothing
- * restarts in a loop.
+ * needs the volume: the VFS's `info` when it mounts the server, so a
+ * volume it cannot use is a mount that fails (init's namespace thread
+ * mounts, and init serves the disk driver's needs meanwhile; not at
+ * start, before the VFS asks). A volume it cannot mount is logged once;
+ * the server stays up and answers every call after that with the error
+ * (PITH_E_CORRUPT for a damaged volume), so nothing restarts in a loop.
  *
  * Node numbers: the root is 0; others are generation << 32 | the
  * engine's node handle, the generation (1 or more) moving on whenever a
@@ -124,7 +123,7 @@ static enum pith_error do_info(struct pith_request *rq, char *fstype,
 			       uint64_t *root_id, uint32_t *flags)
 {
 	(void)rq;
-	if (tried && state != PITH_OK)
+	if (mounted() != PITH_OK)
 		return state;
 	strlcpy(fstype, "fat", FS_INFO_FSTYPE_MAX + 1);
 	*root_id = ROOT_ID;

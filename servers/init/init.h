@@ -15,11 +15,12 @@
 #define INIT_SERVERS_MAX 32
 
 /* Badges of init's endpoint: who a message comes from. */
-#define BADGE_FAULT  (1ULL << 62) /* | index: a server's fault */
-#define BADGE_EXIT   (1ULL << 61) /* | index: a server's exit message */
-#define BADGE_CLIENT (1ULL << 60) /* | index: the init protocol */
-#define BADGE_POWER  (1ULL << 59) /* with BADGE_CLIENT: may reboot */
-#define BADGE_INDEX  0xffffULL
+#define BADGE_FAULT	(1ULL << 62) /* | index: a server's fault */
+#define BADGE_EXIT	(1ULL << 61) /* | index: a server's exit message */
+#define BADGE_CLIENT	(1ULL << 60) /* | index: the init protocol */
+#define BADGE_POWER	(1ULL << 59) /* with BADGE_CLIENT: may reboot */
+#define BADGE_NAMESPACE (1ULL << 58) /* | 0 or 1: init's own threads */
+#define BADGE_INDEX	0xffffULL
 
 enum server_state {
 	SERVER_RUNNING = 0,
@@ -49,35 +50,54 @@ struct server {
 	pith_cptr_t cnode_block;
 	pith_cptr_t memory_block[PITH_STARTINFO_MAX_UNTYPED];
 	uint64_t memory; /* bytes it was given, for `ps` */
+	/* Not started yet: it waits for its `dir=` handles, which init's
+	 * namespace thread opens (namespace.c). */
+	bool waiting;
+	bool mounted; /* its mount= worked, on the VFS running now */
 };
 
 extern struct server servers[INIT_SERVERS_MAX];
 extern unsigned nservers;
 extern pith_cptr_t init_ep;
 
-/* The namespace (namespace.c; docs/vfs.md), through the VFS, the server
- * named `vfs`. Before s starts: a handle for each of its `dir=` options,
- * opened with init's unbadged capability and kept in s->held; false
- * (and a line) if one cannot be. After it started: its `mount=`, on a
- * directory made if missing. */
+/* The namespace (namespace.c, nsthread.c; docs/system.md, "The
+ * namespace thread"): init's work with the VFS and the file systems,
+ * done by a thread of its own so that the main thread, which alone
+ * changes init's state, never waits for a server that may be waiting for
+ * it. The main thread queues work; the namespace thread does it in order.
+ *
+ * namespace_setup() makes the thread (before the servers start).
+ * namespace_dirs(): true if server s has every `dir=` handle; else they
+ * are queued to be opened and s->waiting is set: the server is started
+ * when they are (or reported and not started if one cannot be).
+ * namespace_mount(): its `mount=`, queued. */
+bool namespace_setup(void);
 bool namespace_dirs(struct server *s);
-void namespace_mount(const struct server *s);
+void namespace_mount(struct server *s);
 /* Server s is gone (its process destroyed). If it is the VFS, every
  * handle it minted is revoked (init's `dir=` handles among them). */
 void namespace_ended(struct server *s);
-/* Server s was started again: if it is the VFS, init mounts the file
- * systems again and gives each running server new `dir=` handles (and
- * `endpoint=vfs` capabilities) in the slots of the old ones. */
+/* Server s was started again: if it is the VFS, init gives each running
+ * server new `endpoint=vfs` capabilities at once, and queues the mounts
+ * and new `dir=` handles for them, put in the slots of the old ones. */
 void namespace_restarted(struct server *s);
-
-/* Before the machine goes off or restarts: every running file-system
- * server with a mount writes what it holds to its device (fs.sync,
- * called directly; an error is a line). A server that never answers
- * holds the power-off up: `kill` it first. */
-void namespace_sync(void);
+/* How many jobs were ever queued (to see whether a call queued any). */
+uint64_t namespace_jobs(void);
+/* Answer the deferred request `reply` (an init_kill_reply) once the
+ * work queued so far is done; at once if there is none. */
+void namespace_then_reply(pith_cptr_t reply);
+/* Power off (or reboot) once every mounted file system has synced, or
+ * once NAMESPACE_SYNC_SECONDS have passed; if that fails, the deferred
+ * request `reply` gets the error. */
+void namespace_power(pith_cptr_t reply, bool reboot);
+/* A message from init's own threads (BADGE_NAMESPACE). */
+enum pith_dispatch namespace_message(struct pith_request *rq);
 
 /* Start (or start again) a server; false if it could not be. */
 bool server_start(struct server *s);
+/* Server s waited for its `dir=` handles (namespace.c), `dirs` if it has
+ * them all now: it starts (at boot, only with them all). */
+void server_resume(struct server *s, bool dirs);
 /* Stop a server and take it down, with what it borrowed (its endpoint
  * stays). */
 void server_stop(struct server *s);

@@ -19,6 +19,11 @@ pith_cptr_t init_ep;
 
 static struct manifest_server manifest[INIT_SERVERS_MAX];
 static uint32_t next_pid = 1;
+/* Servers started at boot; those still waiting for their `dir=`
+ * handles; whether the boot's loop is over (then the last of them
+ * says how many started). */
+static unsigned started, boot_waiting;
+static bool booted;
 
 #define SLOT_SIZE_BITS 6 /* a CNode slot is 64 bytes */
 
@@ -254,13 +259,31 @@ void server_ended(struct server *s, const char *why, bool failure)
 	s->restarts++;
 	pith_printf("init: %s %s; restart %u of %u\n", s->m->name, why,
 		    s->restarts, s->m->restart_max);
-	namespace_dirs(s); /* those a VFS restart took from it meanwhile */
-	if (!server_start(s)) {
-		s->state = SERVER_FAILED;
+	/* Those a VFS restart took from it meanwhile: it is started once
+	 * they are open again (server_resume()). */
+	if (namespace_dirs(s))
+		server_resume(s, true);
+}
+
+void server_resume(struct server *s, bool dirs)
+{
+	bool boot = s->state == SERVER_NOT_STARTED;
+
+	/* At a restart it goes without a handle that cannot be opened. */
+	if ((dirs || !boot) && server_start(s)) {
+		if (boot) {
+			started++;
+			namespace_mount(s);
+		} else {
+			namespace_restarted(s);
+		}
+	} else {
+		s->state = boot ? SERVER_NOT_STARTED : SERVER_FAILED;
 		abandon(s);
-		return;
 	}
-	namespace_restarted(s);
+	if (boot && --boot_waiting == 0 && booted)
+		pith_printf("init: %u of %u servers started\n", started,
+			    nservers);
 }
 
 /* What a server needs from init before it can start: its binary, its
@@ -320,6 +343,8 @@ static enum pith_dispatch supervise(struct pith_server *srv,
 	char why[96];
 
 	(void)srv;
+	if (rq->badge & BADGE_NAMESPACE)
+		return namespace_message(rq);
 	if (!(rq->badge & (BADGE_FAULT | BADGE_EXIT)) || index >= nservers)
 		return PITH_DISPATCH_NOT_MINE;
 	s = &servers[index];
@@ -370,7 +395,7 @@ int main(int argc, char **argv)
 		.services = init_services,
 		.other = supervise,
 	};
-	unsigned n, started = 0;
+	unsigned n;
 
 	(void)argc;
 	(void)argv;
@@ -399,19 +424,32 @@ int main(int argc, char **argv)
 		}
 	}
 	nservers = n;
+	if (!namespace_setup()) {
+		pith_printf("init: cannot start its namespace thread\n");
+		return 1;
+	}
+	/* The mounts and the `dir=` handles are the namespace thread's,
+	 * queued in the manifest's order and done while this thread serves
+	 * (a server with dir= starts once they are open). */
 	for (unsigned i = 0; i < n; i++) {
 		struct server *s = &servers[i];
 
 		s->state = SERVER_NOT_STARTED;
-		if (prepare(s, manifest_name) && namespace_dirs(s) &&
-		    server_start(s)) {
+		if (!prepare(s, manifest_name)) {
+			if (s->service)
+				abandon(s);
+		} else if (!namespace_dirs(s)) {
+			boot_waiting++;
+		} else if (server_start(s)) {
 			started++;
 			namespace_mount(s);
-		} else if (s->service) {
+		} else {
 			abandon(s);
 		}
 	}
-	pith_printf("init: %u of %u servers started\n", started, n);
+	booted = true;
+	if (!boot_waiting)
+		pith_printf("init: %u of %u servers started\n", started, n);
 	srv.ep = init_ep;
 	srv.nservices = init_nservices;
 	pith_server_run(&srv);

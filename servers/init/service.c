@@ -36,6 +36,8 @@ static enum pith_error do_list(struct pith_request *rq, uint32_t index,
 static enum pith_error do_kill(struct pith_request *rq, const char *name)
 {
 	struct server *s = NULL;
+	pith_cptr_t reply;
+	uint64_t jobs;
 
 	if (!is_client(rq))
 		return PITH_E_MISSING_RIGHTS;
@@ -44,7 +46,13 @@ static enum pith_error do_kill(struct pith_request *rq, const char *name)
 			s = &servers[i];
 	if (!s || s->state != SERVER_RUNNING)
 		return PITH_E_INVALID_ARGUMENT;
+	jobs = namespace_jobs();
 	server_ended(s, "was killed", true);
+	/* The answer waits for the namespace's work the kill made (the
+	 * VFS's: the mounts and dir handles again), if any. */
+	if (namespace_jobs() != jobs &&
+	    pith_request_defer(rq, &reply) == PITH_OK)
+		namespace_then_reply(reply);
 	return PITH_OK;
 }
 
@@ -79,20 +87,30 @@ static enum pith_error do_uptime(struct pith_request *rq, uint64_t *ns)
 	return PITH_OK;
 }
 
+/* Once the file systems have synced (namespace.c), or could not in
+ * time: the answer comes only if it fails. */
+static enum pith_error power_after_sync(struct pith_request *rq, bool reboot)
+{
+	pith_cptr_t reply;
+	enum pith_error err = pith_request_defer(rq, &reply);
+
+	if (err == PITH_OK)
+		namespace_power(reply, reboot);
+	return err;
+}
+
 static enum pith_error do_reboot(struct pith_request *rq)
 {
 	if (!is_client(rq) || !(rq->badge & BADGE_POWER))
 		return PITH_E_MISSING_RIGHTS;
-	namespace_sync();
-	return power_reboot();
+	return power_after_sync(rq, true);
 }
 
 static enum pith_error do_poweroff(struct pith_request *rq)
 {
 	if (!is_client(rq) || !(rq->badge & BADGE_POWER))
 		return PITH_E_MISSING_RIGHTS;
-	namespace_sync();
-	return power_off();
+	return power_after_sync(rq, false);
 }
 
 /* The server a client's badge names; NULL if it is no client. */

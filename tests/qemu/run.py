@@ -502,8 +502,10 @@ CASES.append(Case(
     "PITH_E_NO_SPACE and empties it again (the full cases, as on "
     "ramfs). After the run fsck.fat -n finds both "
     "clean and mtools reads back exactly what the guest wrote. The "
-    "refused ones get PITH_E_CORRUPT for every call, their servers are "
-    "not restarted, their disks not written.",
+    "refused ones' mounts fail with PITH_E_CORRUPT (init says so, the "
+    "paths show nothing of them), their servers are not restarted, "
+    "their disks not written. fattest's dir= handle on /disk/sub, "
+    "inside the FAT mount, reads a host file.",
     cmdline="init=init init.manifest=fat.manifest",
     initrd_files=["user/init", "user/pci", "user/ahci", "user/virtio-blk",
                   "user/vfs", "user/ramfs", "user/fat", "user/fattest",
@@ -518,11 +520,13 @@ CASES.append(Case(
             "bad: disk 1 partition 0: not mounted: a FAT12 or FAT16 "
             "volume: only FAT32 is supported: PITH_E_CORRUPT",
             "badgpt: disk 2: the GPT entries' CRC32 is wrong: "
-            "PITH_E_CORRUPT"],
+            "PITH_E_CORRUPT",
+            "init: bad: mount on /bad: PITH_E_CORRUPT",
+            "init: badgpt: mount on /badgpt: PITH_E_CORRUPT"],
     expect_re=[r"BENCH fat_virtio_write [1-9][0-9]* cycles/MiB",
                r"BENCH fat_virtio_read [1-9][0-9]* cycles/MiB",
                r"debug: shutdown requested by '[^']*' with status 0"],
-    tests=99, timeout=600))
+    tests=100, timeout=600))
 
 # The storage stack across restarts (docs/vfs.md, "Restarts").
 CASES.append(Case(
@@ -536,7 +540,10 @@ CASES.append(Case(
     "everything again and put new directory handles in the clients' "
     "slots. One client's handles are limited to half the VFS's table; "
     "restarttest then dies with the table full and, restarted, finds "
-    "the handles of its dead run reclaimed.",
+    "the handles of its dead run reclaimed. ramfs, with 16 KiB of its "
+    "own, borrows from init while init makes the thirty directories of "
+    "a deep mount point: init serves it while its namespace thread "
+    "waits for the VFS.",
     cmdline="init=init init.manifest=restart.manifest",
     initrd_files=["user/init", "user/pci", "user/ahci", "user/vfs",
                   "user/ramfs", "user/initrdfs", "user/fat",
@@ -544,6 +551,8 @@ CASES.append(Case(
                   os.path.join(ROOT, "tests/qemu/user/restarttest/"
                                "restart.manifest")],
     expect=["init: fat mounted on /boot",
+            "init: deep mounted on /deep/1/2/3/4/5/6/7/8/9/10/11/12/13/14/"
+            "15/16/17/18/19/20/21/22/23/24/25/26/27/28/29/30",
             "init: vfs was killed; restart 1 of 5",
             "init: initrdfs mounted on /initrd",
             "restarttest: ending with 254 handles open",
@@ -551,6 +560,26 @@ CASES.append(Case(
             "restarttest: 0 failures"],
     expect_re=[r"debug: shutdown requested by '[^']*' with status 0"],
     tests=27, timeout=300))
+
+# init's poweroff with a file system that never syncs (docs/system.md,
+# "The namespace thread").
+CASES.append(Case(
+    "poweroff",
+    "init's poweroff asks every mounted file system to sync, from its "
+    "namespace thread: ramfs does, `hang` (hangfs) never answers. While "
+    "that sync waits init goes on serving (hang asks it for its list of "
+    "servers), and once its time bound has passed it powers off anyway.",
+    cmdline="init=init init.manifest=poweroff.manifest",
+    initrd_files=["user/init", "user/vfs", "user/ramfs", "user/hangfs",
+                  os.path.join(ROOT, "tests/qemu/user/hangfs/"
+                               "poweroff.manifest")],
+    expect=["init: ramfs mounted on /", "init: hang mounted on /hang",
+            "init: 4 of 4 servers started",
+            "hangfs: a sync came; it is never answered",
+            "hangfs: init answers while it syncs: PITH_OK",
+            "init: the file systems did not sync within 10 s; going on",
+            "init: powering off"],
+    exit_code=0, timeout=120))
 
 
 # The storage benchmarks (docs/benchmarks.md), small: tools/bench --suite

@@ -1,14 +1,18 @@
 /*
  * fattest: the FAT server on a disk the harness made (tests/qemu/run.py,
  * case "fat"; tests/qemu/fat_case.py; docs/vfs.md). init starts it from
- * fat.manifest with a directory handle on the namespace's root (`root`).
+ * fat.manifest with a directory handle on the namespace's root (`root`)
+ * and one on DIR/sub (`sub`).
  *
  *	fattest DIR /BAD...
  *
  * DIR is the volume's mount point; each /BAD that of a server named BAD
- * given a disk it must refuse (a FAT16 volume, a GPT that is not sound),
- * whose calls must all fail with PITH_E_CORRUPT while init keeps it
- * running, never restarted (`init` lists it). The files the harness put
+ * given a disk it must refuse (a FAT16 volume, a GPT that is not sound):
+ * its mount failed (the server read the volume when the VFS mounted it),
+ * so /BAD is no mount point and shows nothing of that disk, while init
+ * keeps the server running, never restarted (`init` lists it). `sub`,
+ * a `dir=` handle on DIR/sub, shows that init can open one inside a FAT
+ * mount before its server starts. The files the harness put
  * in DIR with mcopy are read back and compared with what it wrote; then files
  *are written under DIR/guest with contents the harness regenerates from the
  * same seeds (pattern() here and in fat_case.py), one of them truncated,
@@ -292,27 +296,30 @@ static void bench(pith_cptr_t root)
 }
 
 /* The refused volume at `bad` ("/NAME"): its server is NAME in init's
- * list. */
+ * list. Its mount failed (init says why: PITH_E_CORRUPT), so `bad` is
+ * the plain directory init made in the root's file system. */
 static void test_refused(pith_cptr_t root, pith_cptr_t init, const char *bad)
 {
 	char path[160], name[16], test[48];
-	uint32_t type, pid, state = 9, restarts = 9;
+	uint32_t type, pid, state = 9, restarts = 9, mount = 9, root_mount = 8;
 	uint64_t mem, size;
-	bool ok = true;
 
 	snprintf(path, sizeof(path), "%s/x", bad);
-	for (int i = 0; i < 3 && ok; i++) {
-		memcpy(buf, path, strlen(path) + 1);
-		ok = is(vfs_stat(root, (uint32_t)strlen(path), &type, &size,
-				 &mem, &pid),
-			PITH_E_CORRUPT, "stat");
-	}
-	snprintf(test, sizeof(test), "%s_corrupt", bad + 1);
-	result(test, ok);
 	memcpy(buf, path, strlen(path) + 1);
-	snprintf(test, sizeof(test), "%s_create", bad + 1);
-	result(test, is(vfs_mkdir(root, (uint32_t)strlen(path)), PITH_E_CORRUPT,
-			"mkdir"));
+	snprintf(test, sizeof(test), "%s_nothing_shows", bad + 1);
+	result(test, is(vfs_stat(root, (uint32_t)strlen(path), &type, &size,
+				 &mem, &mount),
+			PITH_E_NOT_FOUND, "stat"));
+	memcpy(buf, "/", 2);
+	snprintf(test, sizeof(test), "%s_not_mounted", bad + 1);
+	result(test, is(vfs_stat(root, 1, &type, &size, &mem, &root_mount),
+			PITH_OK, "stat /") &&
+			     (memcpy(buf, bad, strlen(bad) + 1),
+			      is(vfs_stat(root, (uint32_t)strlen(bad), &type,
+					  &size, &mem, &mount),
+				 PITH_OK, "stat")) &&
+			     fact(mount == root_mount && type == PITH_FS_DIR,
+				  "a mount point, or no directory"));
 	for (uint32_t i = 0;
 	     init_list(init, i, name, &pid, &state, &restarts, &mem) == PITH_OK;
 	     i++)
@@ -321,6 +328,40 @@ static void test_refused(pith_cptr_t root, pith_cptr_t init, const char *bad)
 	snprintf(test, sizeof(test), "%s_stays_up", bad + 1);
 	result(test, fact(state == 0 && restarts == 0,
 			  "the server is not running, or was restarted"));
+}
+
+/* A `dir=` handle inside the FAT mount (`sub`, DIR/sub, which init
+ * opened before fattest started): the host's sub/data.bin through it,
+ * with a buffer of one page attached to it. */
+static void test_dir_on_fat(void)
+{
+	pith_cptr_t sub = pith_cap("sub"), h = 0;
+	uint32_t type, at = 0, done = 1, size = 150000;
+	uint64_t va;
+	uint8_t *page;
+	bool ok =
+		fact(sub != 0, "no 'sub' handle") &&
+		is(pith_vm_map_new(1, PITH_RIGHT_READ | PITH_RIGHT_WRITE, &va),
+		   PITH_OK, "map") &&
+		is(vfs_attach(sub, 0, pith_vm_frame(va)), PITH_OK, "attach");
+
+	page = ok ? (uint8_t *)va : NULL;
+	if (ok) {
+		memcpy(page, "data.bin", 8);
+		ok = is(vfs_open(sub, 8, PITH_FS_O_READ, &h, &type), PITH_OK,
+			"open data.bin");
+	}
+	while (ok && done) {
+		ok = is(vfs_read(h, 0, 4096, &done), PITH_OK, "read");
+		for (uint32_t i = 0; ok && i < done; i++)
+			ok = fact(at + i < size &&
+					  page[i] == pattern(2, at + i),
+				  "the wrong bytes, or too many");
+		at += done;
+	}
+	if (h)
+		op_close(h);
+	result("dir_on_fat", ok && fact(at == size, "too few bytes"));
 }
 
 int main(int argc, char **argv)
@@ -352,6 +393,7 @@ int main(int argc, char **argv)
 	test_write(root);
 	test_statfs(root);
 	bench(root);
+	test_dir_on_fat();
 	for (int i = 2; i < argc; i++)
 		test_refused(root, init, argv[i]);
 	printf("fattest: %u failures\n", failures);
