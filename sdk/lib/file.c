@@ -106,10 +106,11 @@ enum pith_error pith_fs_mkdir(struct pith_fs *fs, const char *path)
 	uint32_t len;
 	enum pith_error err = put_path(fs, path, 0, &len);
 
-	if (err == PITH_OK)
+	if (err == PITH_OK) {
 		err = vfs_mkdir(fs->dir, len);
-	if (attach_again(fs, err))
-		err = vfs_mkdir(fs->dir, len);
+		if (attach_again(fs, err))
+			err = vfs_mkdir(fs->dir, len);
+	}
 	return err;
 }
 
@@ -118,10 +119,11 @@ enum pith_error pith_fs_unlink(struct pith_fs *fs, const char *path)
 	uint32_t len;
 	enum pith_error err = put_path(fs, path, 0, &len);
 
-	if (err == PITH_OK)
+	if (err == PITH_OK) {
 		err = vfs_unlink(fs->dir, len);
-	if (attach_again(fs, err))
-		err = vfs_unlink(fs->dir, len);
+		if (attach_again(fs, err))
+			err = vfs_unlink(fs->dir, len);
+	}
 	return err;
 }
 
@@ -133,10 +135,11 @@ enum pith_error pith_fs_rename(struct pith_fs *fs, const char *from,
 
 	if (err == PITH_OK)
 		err = put_path(fs, to, a, &b);
-	if (err == PITH_OK)
+	if (err == PITH_OK) {
 		err = vfs_rename(fs->dir, a, b);
-	if (attach_again(fs, err))
-		err = vfs_rename(fs->dir, a, b);
+		if (attach_again(fs, err))
+			err = vfs_rename(fs->dir, a, b);
+	}
 	return err;
 }
 

@@ -76,6 +76,8 @@ enum pith_error fat_cache_get(struct fat *fs, uint64_t lba, bool fill,
 		    (victim->valid && (!b->valid || b->stamp < victim->stamp)))
 			victim = b;
 	}
+	if (!victim)
+		return PITH_E_INVALID_ARGUMENT; /* not mounted: no buffers */
 	if (victim->valid) {
 		err = cache_writeback(fs, victim);
 		if (err)

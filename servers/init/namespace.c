@@ -377,7 +377,7 @@ void namespace_ended(struct server *s)
 {
 	const struct manifest_server *m;
 
-	if (s != vfs_server())
+	if (!s || s != vfs_server())
 		return;
 	/* Every handle the dead VFS minted (and every capability init gave
 	 * to it, the namespace thread's copy among them: a call of its on

@@ -37,18 +37,18 @@ struct vfs_buffer {
  * moves on, so node numbers of the dead instance are never sent to the
  * new one. */
 struct vfs_mount {
-	bool used;
-	bool stale;	/* its server was restarted: mount again first */
-	bool lost;	/* its mount point was not found again: unreachable */
-	uint32_t epoch; /* moves on at each mount again */
-	char path[201];
-	char fstype[16];
-	pith_cptr_t ep;	 /* the fs protocol */
-	uint64_t root;	 /* its root node, referenced for ever */
+	pith_cptr_t ep; /* the fs protocol */
+	uint64_t root;	/* its root node, referenced for ever */
+	uint64_t under;
+	uint8_t *buf;	 /* VFS_FSBUF_SIZE bytes shared with it */
+	uint32_t epoch;	 /* moves on at each mount again */
 	uint32_t flags;	 /* PITH_FS_READ_ONLY */
 	unsigned parent; /* index of the mount below */
-	uint64_t under;
-	uint8_t *buf; /* VFS_FSBUF_SIZE bytes shared with it */
+	bool used;
+	bool stale; /* its server was restarted: mount again first */
+	bool lost;  /* its mount point was not found again: unreachable */
+	char path[201];
+	char fstype[16];
 };
 
 /* A node of a mount, as resolution finds it. held: the VFS holds a

@@ -21,8 +21,8 @@
  * PITH_E_NAME_TOO_LONG, PITH_E_READ_ONLY, ...), the allocator's for the
  * buffer, and PITH_E_ABORTED if the VFS went away. After a restart of
  * the VFS the directory's slot holds a new handle (docs/vfs.md,
- * "Restarts"): calls on paths attach the buffer to it again. Not thread-safe: one
- * thread uses a struct pith_fs (and its files) at a time.
+ * "Restarts"): calls on paths attach the buffer to it again. Not thread-safe:
+ *one thread uses a struct pith_fs (and its files) at a time.
  */
 #ifndef PITH_FILE_H
 #define PITH_FILE_H

@@ -347,7 +347,7 @@ static void test_dir_on_fat(void)
 
 	page = ok ? (uint8_t *)va : NULL;
 	if (ok) {
-		memcpy(page, "data.bin", 8);
+		memcpy(page, "data.bin", sizeof("data.bin")); /* 8 sent */
 		ok = is(vfs_open(sub, 8, PITH_FS_O_READ, &h, &type), PITH_OK,
 			"open data.bin");
 	}

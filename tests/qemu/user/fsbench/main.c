@@ -105,7 +105,7 @@ struct bulk {
 /* Each of the n figures' median (n at most REPS_MAX; b unchanged). */
 static struct bulk median(struct bulk *b, uint32_t n)
 {
-	uint64_t w[REPS_MAX], r[REPS_MAX];
+	uint64_t w[REPS_MAX] = {0}, r[REPS_MAX] = {0};
 
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t j = i;
