@@ -15,6 +15,10 @@
  * untyped, so they are checked by address.
  *
  * MSI: IRQControl.GetMSI with the caller's CNode as the destination.
+ *
+ * I/O ports: IOPortControl.Issue into the caller's CNode. The kernel
+ * refuses a port some capability holds already, and lets it go when
+ * that capability is deleted (with the server that held it).
  */
 #include "devices.h"
 
@@ -94,7 +98,23 @@ static enum pith_error do_msi(struct pith_request *rq, uint64_t slot,
 	return err;
 }
 
+static enum pith_error do_ioport(struct pith_request *rq, uint16_t first,
+				 uint16_t count, uint64_t slot)
+{
+	const struct server *s = granted(rq);
+
+	if (!s)
+		return PITH_E_MISSING_RIGHTS;
+	if (!count || (uint32_t)first + count > 0x10000 ||
+	    slot >> s->proc.cnode_bits)
+		return PITH_E_RANGE;
+	return pith_ioport_control_issue(
+		PITH_SLOT_IOPORT_CONTROL, s->proc.cnode, first,
+		(uint32_t)first + count - 1, slot, s->proc.cnode_bits);
+}
+
 const struct devices_server devices_ops = {
 	.memory = do_memory,
 	.msi = do_msi,
+	.ioport = do_ioport,
 };

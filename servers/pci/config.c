@@ -46,7 +46,7 @@ bool pci_bars_decode(const uint32_t *raw, const uint32_t *probe, unsigned nbars,
 		     struct pci_bar *bars)
 {
 	for (unsigned i = 0; i < nbars; i++)
-		bars[i] = (struct pci_bar){.kind = PCI_BAR_NONE};
+		bars[i] = (struct pci_bar){.kind = PCI_KIND_NONE};
 	for (unsigned i = 0; i < nbars; i++) {
 		struct pci_bar *b = &bars[i];
 
@@ -55,33 +55,33 @@ bool pci_bars_decode(const uint32_t *raw, const uint32_t *probe, unsigned nbars,
 
 			if (!mask)
 				continue;
-			b->kind = PCI_BAR_IO;
+			b->kind = PCI_KIND_IO;
 			b->addr = raw[i] & 0xfffcU;
 			b->size = mask & -mask;
 			continue;
 		}
 		switch ((raw[i] >> 1) & 3) {
 		case 0:
-			b->kind = PCI_BAR_MEM32;
+			b->kind = PCI_KIND_MEM32;
 			b->addr = raw[i] & ~0xfU;
 			b->size = mask_size(probe[i] & ~0xfU);
 			break;
 		case 2:
 			if (i + 1 == nbars)
 				return false;
-			b->kind = PCI_BAR_MEM64;
+			b->kind = PCI_KIND_MEM64;
 			b->addr = (raw[i] & ~0xfULL) | (uint64_t)raw[i + 1]
 							       << 32;
 			b->size = mask_size((probe[i] & ~0xfULL) |
 					    (uint64_t)probe[i + 1] << 32);
-			i++; /* the upper half stays PCI_BAR_NONE */
+			i++; /* the upper half stays PCI_KIND_NONE */
 			break;
 		default: /* reserved type: not decoded */
 			continue;
 		}
-		b->prefetchable = raw[i - (b->kind == PCI_BAR_MEM64)] & 8;
+		b->prefetchable = raw[i - (b->kind == PCI_KIND_MEM64)] & 8;
 		if (!b->size)
-			*b = (struct pci_bar){.kind = PCI_BAR_NONE};
+			*b = (struct pci_bar){.kind = PCI_KIND_NONE};
 	}
 	return true;
 }

@@ -50,11 +50,13 @@
 
 #define PCI_BARS_MAX 6
 
+/* Not PCI_BAR_*: pith/proto/pci.h names the pci protocol's method labels
+ * so (PCI_BAR_IO is bar_io's), and a macro would win over the enum. */
 enum pci_bar_kind {
-	PCI_BAR_NONE = 0, /* not implemented, or the upper half of a 64-bit */
-	PCI_BAR_IO,
-	PCI_BAR_MEM32,
-	PCI_BAR_MEM64,
+	PCI_KIND_NONE = 0, /* not implemented, or the upper half of a 64-bit */
+	PCI_KIND_IO,
+	PCI_KIND_MEM32,
+	PCI_KIND_MEM64,
 };
 
 struct pci_bar {
@@ -84,7 +86,7 @@ unsigned pci_cap_find(const uint8_t *cfg, unsigned id, unsigned after);
 /* Decode BAR registers: `raw[i]` what BAR i reads, `probe[i]` what it
  * reads after all ones were written (the size mask), for the
  * `nbars` BARs of the header (6 for devices, 2 for bridges). A 64-bit
- * BAR takes two registers: the second decodes as PCI_BAR_NONE. Returns
+ * BAR takes two registers: the second decodes as PCI_KIND_NONE. Returns
  * false if a 64-bit BAR starts in the last register (malformed). */
 bool pci_bars_decode(const uint32_t *raw, const uint32_t *probe, unsigned nbars,
 		     struct pci_bar *bars);

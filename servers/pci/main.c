@@ -42,7 +42,8 @@ struct function {
 				    * what we write */
 	struct pci_bar bars[PCI_BARS_MAX];
 	uint64_t owner; /* the claiming client's badge; 0: unclaimed */
-	pith_cptr_t msi[MSI_MAX]; /* IRQHandlers set up (0: none) */
+	pith_cptr_t msi[MSI_MAX];     /* IRQHandlers set up (0: none) */
+	pith_cptr_t io[PCI_BARS_MAX]; /* IOPorts of I/O BARs given (0: none) */
 };
 
 /* A block of device memory init gave: frames are made from it in
@@ -362,8 +363,8 @@ static bool shared_page(const struct function *f, uint64_t paddr)
 		for (unsigned j = 0; j < PCI_BARS_MAX; j++) {
 			const struct pci_bar *o = &funcs[i]->bars[j];
 
-			if ((o->kind == PCI_BAR_MEM32 ||
-			     o->kind == PCI_BAR_MEM64) &&
+			if ((o->kind == PCI_KIND_MEM32 ||
+			     o->kind == PCI_KIND_MEM64) &&
 			    o->addr < paddr + PAGE && paddr < o->addr + o->size)
 				return true;
 		}
@@ -385,7 +386,7 @@ static enum pith_error bar_page(const struct function *f, uint32_t bar,
 	if (bar >= PCI_BARS_MAX)
 		return PITH_E_INVALID_ARGUMENT;
 	b = &f->bars[bar];
-	if (b->kind != PCI_BAR_MEM32 && b->kind != PCI_BAR_MEM64)
+	if (b->kind != PCI_KIND_MEM32 && b->kind != PCI_KIND_MEM64)
 		return PITH_E_INVALID_ARGUMENT;
 	first = b->addr & ~(PAGE - 1);
 	pages = (b->addr + b->size - first + PAGE - 1) / PAGE;
@@ -413,6 +414,47 @@ static enum pith_error do_bar_memory(struct pith_request *rq, uint32_t bar,
 		return err;
 	*paddr = f->bars[bar].addr;
 	*size = f->bars[bar].size;
+	return PITH_OK;
+}
+
+/* I/O BAR `bar` of the claimed device: init issues the IOPort the
+ * first time (into our CNode); we keep it, and the driver gets a copy,
+ * so a restarted driver gets the same ports again. */
+static enum pith_error do_bar_io(struct pith_request *rq, uint32_t bar,
+				 pith_cptr_t *cap, uint16_t *first,
+				 uint16_t *count)
+{
+	struct function *f = claimed(rq);
+	const struct pci_bar *b;
+	pith_cptr_t slot;
+	enum pith_error err;
+
+	if (!f)
+		return PITH_E_ILLEGAL_OPERATION;
+	if (bar >= PCI_BARS_MAX || f->bars[bar].kind != PCI_KIND_IO)
+		return PITH_E_INVALID_ARGUMENT;
+	b = &f->bars[bar];
+	if (!f->io[bar]) {
+		if (!init_ep)
+			return PITH_E_EXHAUSTED;
+		err = pith_slot_alloc(&slot);
+		if (err != PITH_OK)
+			return err;
+		err = devices_ioport(init_ep, (uint16_t)b->addr,
+				     (uint16_t)b->size, slot);
+		if (err != PITH_OK) {
+			pith_printf("%s: ports 0x%llx-0x%llx: %s\n", name,
+				    (unsigned long long)b->addr,
+				    (unsigned long long)(b->addr + b->size - 1),
+				    pith_error_name(err));
+			pith_slot_free(slot);
+			return err;
+		}
+		f->io[bar] = slot;
+	}
+	*cap = f->io[bar];
+	*first = (uint16_t)b->addr;
+	*count = (uint16_t)b->size;
 	return PITH_OK;
 }
 
@@ -528,6 +570,7 @@ int main(int argc, char **argv)
 		.config_read = do_config_read,
 		.config_write = do_config_write,
 		.bar_memory = do_bar_memory,
+		.bar_io = do_bar_io,
 		.msi = do_msi,
 	};
 	static const struct pith_service services[] = {{pci_service, &ops}};
@@ -539,7 +582,7 @@ int main(int argc, char **argv)
 		name = argv[0];
 	srv.ep = pith_cap("service");
 	ports = pith_cap("ioport");
-	init_ep = pith_cap("init"); /* device memory and MSI vectors */
+	init_ep = pith_cap("init"); /* device memory, MSI vectors, ports */
 	if (!srv.ep || !ports ||
 	    pith_ioport_in32(ports, CONFIG_DATA, &v) != PITH_OK ||
 	    pith_ioport_in32(ports, CONFIG_ADDRESS, &v) != PITH_OK) {

@@ -437,8 +437,11 @@ CASES.append(Case(
     "0, the ring not attached, a second client refused with "
     "PITH_E_IN_USE), the pci protocol's errors (a claim of nothing, BARs "
     "and configuration of no claimed device, a write to a BAR, the "
-    "framebuffer's memory refused), and a 16 MiB read from each disk "
-    "(BENCH lines).",
+    "framebuffer's memory refused), the virtio RNG's I/O BAR as an IOPort "
+    "that reaches the device and no further, init's devices protocol "
+    "(ports refused while another capability holds them, given again "
+    "once it is deleted, and its errors), and a 16 MiB read from each "
+    "disk (BENCH lines).",
     cmdline="init=init init.manifest=blktest.manifest",
     initrd_files=["user/init", "user/pci", "user/ahci", "user/virtio-blk",
                   "user/blktest",
@@ -450,7 +453,7 @@ CASES.append(Case(
     expect_re=[r"BENCH blk_ahci_read_64k [1-9][0-9]* cycles/MiB",
                r"BENCH blk_virtio_read_64k [1-9][0-9]* cycles/MiB",
                r"debug: shutdown requested by '[^']*' with status 0"],
-    tests=46, timeout=300))
+    tests=66, timeout=300))
 
 # The VFS's case (docs/vfs.md): vfstest runs the vfs protocol's cases on
 # ramfs (its directory an argument, so the suite can run on any file

@@ -99,20 +99,20 @@ static void test_bars(void **state)
 
 	(void)state;
 	assert_true(pci_bars_decode(raw, probe, 6, b));
-	assert_int_equal(b[0].kind, PCI_BAR_IO);
+	assert_int_equal(b[0].kind, PCI_KIND_IO);
 	assert_int_equal(b[0].addr, 0xc040);
 	assert_int_equal(b[0].size, 32);
-	assert_int_equal(b[1].kind, PCI_BAR_MEM32);
+	assert_int_equal(b[1].kind, PCI_KIND_MEM32);
 	assert_int_equal(b[1].addr, 0xfebd1000);
 	assert_int_equal(b[1].size, 4096);
 	assert_false(b[1].prefetchable);
-	assert_int_equal(b[2].kind, PCI_BAR_MEM64);
+	assert_int_equal(b[2].kind, PCI_KIND_MEM64);
 	assert_int_equal(b[2].addr, 0x800004000ULL);
 	assert_int_equal(b[2].size, 16384);
 	assert_true(b[2].prefetchable);
-	assert_int_equal(b[3].kind, PCI_BAR_NONE);
-	assert_int_equal(b[4].kind, PCI_BAR_NONE);
-	assert_int_equal(b[5].kind, PCI_BAR_MEM32);
+	assert_int_equal(b[3].kind, PCI_KIND_NONE);
+	assert_int_equal(b[4].kind, PCI_KIND_NONE);
+	assert_int_equal(b[5].kind, PCI_KIND_MEM32);
 	assert_int_equal(b[5].size, 8192);
 }
 
@@ -130,11 +130,11 @@ static void test_bars_malformed(void **state)
 	(void)state;
 	assert_false(pci_bars_decode(raw64, probe64, 2, b));
 	assert_true(pci_bars_decode(rawbig, probebig, 2, b));
-	assert_int_equal(b[0].kind, PCI_BAR_MEM64);
+	assert_int_equal(b[0].kind, PCI_KIND_MEM64);
 	assert_int_equal(b[0].addr, 0x100000000ULL);
 	assert_int_equal(b[0].size, 0x100000000ULL);
 	assert_true(pci_bars_decode(rawres, proberes, 1, b));
-	assert_int_equal(b[0].kind, PCI_BAR_NONE);
+	assert_int_equal(b[0].kind, PCI_KIND_NONE);
 }
 
 static void test_writes(void **state)

@@ -7,6 +7,10 @@
  *    device claimed by a driver not claimable, BARs and configuration
  *    of no claimed device refused, a write to a BAR refused, the
  *    framebuffer's BAR refused (init does not give that memory twice);
+ *    the virtio RNG (no driver claims it) claimed and its I/O BAR
+ *    taken with bar_io: the ports reach the device and no further;
+ *  - init's devices protocol (blktest's line has `devices`): ports
+ *    given, refused while held, given again once let go, the errors;
  *  - ahci: the boot disk's GPT header at LBA 1, and the request errors
  *    (past the disk, an unaligned offset, count 0, an unknown op, a
  *    submit before the ring is attached), flush;
@@ -26,6 +30,7 @@
 #include "pith/blk.h"
 #include "pith/pith.h"
 #include "pith/proto/blk.h"
+#include "pith/proto/devices.h"
 #include "pith/proto/init.h"
 #include "pith/proto/pci.h"
 
@@ -172,6 +177,7 @@ static void test_pci(pith_cptr_t pci)
 	bool claimed, vga = false;
 	pith_cptr_t frame;
 	uint64_t pa, size;
+	uint16_t first, count;
 
 	while (pci_device(pci, n, &addr, &ven, &dev, &class, &claimed) ==
 	       PITH_OK)
@@ -184,6 +190,9 @@ static void test_pci(pith_cptr_t pci)
 		  pci_bar_memory(pci, 0, 0, &frame, &pa, &size),
 		  PITH_E_ILLEGAL_OPERATION);
 	check_err("pci_config_unclaimed", pci_config_read(pci, 0, 2, &v),
+		  PITH_E_ILLEGAL_OPERATION);
+	check_err("pci_bar_io_unclaimed",
+		  pci_bar_io(pci, 0, &frame, &first, &count),
 		  PITH_E_ILLEGAL_OPERATION);
 	/* the AHCI driver has it */
 	check_err("pci_claim_taken",
@@ -209,6 +218,89 @@ static void test_pci(pith_cptr_t pci)
 	check_err("pci_bar_not_memory",
 		  pci_bar_memory(pci, 5, 0, &frame, &pa, &size),
 		  PITH_E_INVALID_ARGUMENT);
+	check_err("pci_bar_io_memory_bar",
+		  pci_bar_io(pci, 0, &frame, &first, &count),
+		  PITH_E_INVALID_ARGUMENT);
+}
+
+/* An I/O BAR: the virtio RNG that no driver claims, a transitional
+ * device on the root bus, whose BAR 0 holds the legacy virtio header. */
+static void test_pci_io(pith_cptr_t pci)
+{
+	uint32_t addr;
+	uint16_t ven, dev, first = 0, count = 0, first2 = 0, count2 = 0;
+	pith_cptr_t ports = 0, again = 0;
+	uint64_t qsize = 0, v;
+	enum pith_error err;
+
+	err = pci_claim(pci, 0x1af4, 0x1005, 0, 0, 0, &addr, &ven, &dev);
+	check_err("pci_claim_rng", err, PITH_OK);
+	if (err != PITH_OK)
+		return;
+	err = pci_bar_io(pci, 0, &ports, &first, &count);
+	check("pci_bar_io",
+	      err == PITH_OK && ports && first && count >= 20 &&
+		      first % count == 0,
+	      "error %lld", err);
+	if (err != PITH_OK)
+		return;
+	/* queue 0 selected, its size read: the ports reach the device */
+	err = pith_ioport_out16(ports, first + 14u, 0);
+	if (err == PITH_OK)
+		err = pith_ioport_in16(ports, first + 12u, &qsize);
+	check("pci_bar_io_ports", err == PITH_OK && qsize != 0,
+	      "queue 0's size %lld", (long long)qsize);
+	check("pci_bar_io_bounded",
+	      pith_ioport_in8(ports, (uint64_t)first + count, &v) != PITH_OK,
+	      "port 0x%llx past the BAR read", first + count);
+	err = pci_bar_io(pci, 0, &again, &first2, &count2);
+	check("pci_bar_io_again",
+	      err == PITH_OK && first2 == first && count2 == count,
+	      "error %lld", err);
+	check_err("pci_bar_io_no_bar",
+		  pci_bar_io(pci, 6, &again, &first2, &count2),
+		  PITH_E_INVALID_ARGUMENT);
+	pith_slot_free(ports);
+	pith_slot_free(again);
+}
+
+/* init's devices protocol (blktest's line has `devices`): its errors,
+ * and ports given, refused while held, given again once let go. */
+static void test_devices(pith_cptr_t init)
+{
+	pith_cptr_t a, b;
+	uint64_t v;
+
+	if (pith_slot_alloc(&a) != PITH_OK || pith_slot_alloc(&b) != PITH_OK) {
+		check("devices_slots", false, "no slots (%lld)", 0);
+		return;
+	}
+	check_err("devices_ioport_none", devices_ioport(init, 0x2f8, 0, a),
+		  PITH_E_RANGE);
+	check_err("devices_ioport_past_end",
+		  devices_ioport(init, 0xfff0, 0x20, a), PITH_E_RANGE);
+	check_err("devices_ioport_bad_slot",
+		  devices_ioport(init, 0x2f8, 8, 1ULL << 40), PITH_E_RANGE);
+	check_err("devices_ioport_bus_servers",
+		  devices_ioport(init, 0xcf8, 8, a), PITH_E_IN_USE);
+	check_err("devices_ioport", devices_ioport(init, 0x2f8, 8, a), PITH_OK);
+	check_err("devices_ioport_use", pith_ioport_in8(a, 0x2fd, &v), PITH_OK);
+	check_err("devices_ioport_held", devices_ioport(init, 0x2fc, 1, b),
+		  PITH_E_IN_USE);
+	check_err("devices_ioport_slot_full", devices_ioport(init, 0x2e8, 8, a),
+		  PITH_E_DELETE_FIRST);
+	pith_cnode_delete(PITH_SLOT_CNODE, a, PITH_SLOT_DEPTH);
+	check_err("devices_ioport_let_go", devices_ioport(init, 0x2fc, 1, b),
+		  PITH_OK);
+	check_err("devices_memory_unaligned",
+		  devices_memory(init, 0xfe000000ULL + 4096, 13, a),
+		  PITH_E_ALIGNMENT);
+	check_err("devices_memory_ram", devices_memory(init, 1ULL << 20, 20, a),
+		  PITH_E_RANGE);
+	check_err("devices_memory_size", devices_memory(init, 0, 40, a),
+		  PITH_E_RANGE);
+	pith_slot_free(a);
+	pith_slot_free(b);
 }
 
 static void test_ahci(pith_cptr_t ahci)
@@ -389,6 +481,8 @@ int main(int argc, char **argv)
 	ring = (volatile struct pith_blk_request *)region;
 	data = (uint8_t *)(region + 4096);
 	test_pci(pci);
+	test_pci_io(pci);
+	test_devices(init);
 	test_ahci(ahci);
 	test_virtio(vblk, init);
 	pith_printf("blktest: %u failures\n", failures);
